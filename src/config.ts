@@ -1,0 +1,571 @@
+/**
+ * Tracing configuration: the options a user gives in code, the settings they resolve to,
+ * and the reader of the standard `OTEL_*` environment variables.
+ *
+ * Both roads meet in {@link resolveSettings}, so a value is validated the same way whether it
+ * came from `Tracing.layer({ ... })` or from the environment; an invalid value is a
+ * `ConfigError` whose path and message name the option or the variable it came from.
+ *
+ * @since 0.1.0
+ */
+import type { Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import { DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME, SERVICE_VERSION } from "./semconv.js"
+
+// ---------------------------------------------------------------------------
+// Models
+// ---------------------------------------------------------------------------
+
+/** The sampler names of the OpenTelemetry environment specification that this SDK implements. */
+export const standardSamplerNames = [
+  "always_on",
+  "always_off",
+  "traceidratio",
+  "parentbased_always_on",
+  "parentbased_always_off",
+  "parentbased_traceidratio"
+] as const
+export type StandardSamplerName = typeof standardSamplerNames[number]
+
+export const exporterNames = ["otlp", "console", "none"] as const
+export type ExporterName = typeof exporterNames[number]
+
+export const otlpProtocols = ["http/protobuf", "http/json"] as const
+export type OtlpProtocol = typeof otlpProtocols[number]
+
+export const propagatorNames = ["tracecontext", "baggage", "none"] as const
+export type PropagatorName = typeof propagatorNames[number]
+
+export const logLevelNames = ["none", "error", "warn", "info", "debug", "verbose", "all"] as const
+export type LogLevelName = typeof logLevelNames[number]
+
+/**
+ * Tracing options given in code (`Tracing.layer(options)`, `initTracing(options)`).
+ * Every field is optional; a missing one takes the OpenTelemetry default (or the seed guide's
+ * batch defaults).
+ *
+ * @example
+ * ```ts
+ * Tracing.layer({ serviceName: "checkout", samplingRate: 0.1, exporters: ["otlp"] })
+ * ```
+ */
+export interface TracingOptions {
+  /** `false` records nothing at near-zero cost; traced code still runs. Default `true`. */
+  readonly enabled?: boolean | undefined
+  /** `service.name`. Default `unknown_service:node`. */
+  readonly serviceName?: string | undefined
+  /** `service.version`. */
+  readonly serviceVersion?: string | undefined
+  /** `deployment.environment.name`; a value in `resourceAttributes` wins. */
+  readonly environment?: string | undefined
+  /** Extra resource attributes. */
+  readonly resourceAttributes?: Readonly<Record<string, string>> | undefined
+  /**
+   * A standard sampler name or any OpenTelemetry `Sampler`. Default `parentbased_always_on`,
+   * or `parentbased_traceidratio` when `samplingRate` is given.
+   */
+  readonly sampler?: StandardSamplerName | Sampler | undefined
+  /** The ratio of the `traceidratio` samplers, in [0, 1]. */
+  readonly samplerArg?: number | undefined
+  /** The seed's sampling rate in [0, 1]: a parent-based trace-id-ratio sampler. */
+  readonly samplingRate?: number | undefined
+  /** Where finished spans go. Default `["otlp"]`; `["none"]` or `[]` exports nothing. */
+  readonly exporters?: ReadonlyArray<ExporterName> | undefined
+  readonly otlp?: OtlpOptions | undefined
+  readonly batch?: BatchOptions | undefined
+  /** Global propagators for the OpenTelemetry API. Default `["tracecontext", "baggage"]`. */
+  readonly propagators?: ReadonlyArray<PropagatorName> | undefined
+  /** OpenTelemetry `diag` log level. Default `none`. */
+  readonly logLevel?: LogLevelName | undefined
+  /** How long releasing the layer waits for the last export. Default 5000 ms. */
+  readonly shutdownTimeoutMillis?: number | undefined
+  /** An extra exporter, batched with the same settings as the built-in ones. */
+  readonly spanExporter?: SpanExporter | undefined
+  /** Extra span processors, used as given. */
+  readonly spanProcessors?: ReadonlyArray<SpanProcessor> | undefined
+}
+
+export interface OtlpOptions {
+  /** Base URL; `/v1/traces` is appended. Default `http://localhost:4318`. */
+  readonly endpoint?: string | undefined
+  /** Full traces URL, used as is; wins over `endpoint`. */
+  readonly tracesEndpoint?: string | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** Default `http/protobuf`. */
+  readonly protocol?: OtlpProtocol | undefined
+  /** Per-request timeout. Default 10000 ms. */
+  readonly timeoutMillis?: number | undefined
+  /** Default `none`. */
+  readonly compression?: "gzip" | "none" | undefined
+}
+
+export interface BatchOptions {
+  /** Default 100 (the seed guide's). */
+  readonly maxQueueSize?: number | undefined
+  /** Default 10; at most `maxQueueSize`. */
+  readonly maxExportBatchSize?: number | undefined
+  /** Default 500 ms. */
+  readonly scheduledDelayMillis?: number | undefined
+  /** Default 5000 ms. */
+  readonly exportTimeoutMillis?: number | undefined
+}
+
+/** A sampler as configured: a standard one with its ratio, or one the user built. */
+export type SamplerSetting =
+  | { readonly _tag: "Standard"; readonly name: StandardSamplerName; readonly ratio: number }
+  | { readonly _tag: "Custom"; readonly sampler: Sampler }
+
+/** Fully resolved, validated settings: what the layers are built from. */
+export interface TracingSettings {
+  readonly enabled: boolean
+  readonly resourceAttributes: Readonly<Record<string, string>>
+  readonly serviceName: string
+  readonly serviceVersion: string | undefined
+  readonly sampler: SamplerSetting
+  readonly exporters: ReadonlyArray<Exclude<ExporterName, "none">>
+  readonly otlp: {
+    readonly url: string
+    readonly headers: Readonly<Record<string, string>>
+    readonly protocol: OtlpProtocol
+    readonly timeoutMillis: number
+    readonly compression: "gzip" | "none"
+  }
+  readonly batch: {
+    readonly maxQueueSize: number
+    readonly maxExportBatchSize: number
+    readonly scheduledDelayMillis: number
+    readonly exportTimeoutMillis: number
+  }
+  readonly propagators: ReadonlyArray<Exclude<PropagatorName, "none">>
+  readonly logLevel: LogLevelName
+  readonly shutdownTimeoutMillis: number
+  readonly spanExporter: SpanExporter | undefined
+  readonly spanProcessors: ReadonlyArray<SpanProcessor>
+}
+
+// ---------------------------------------------------------------------------
+// Defaults
+// ---------------------------------------------------------------------------
+
+export const defaults = {
+  serviceName: "unknown_service:node",
+  otlpEndpoint: "http://localhost:4318",
+  otlpTimeoutMillis: 10_000,
+  batch: { maxQueueSize: 100, maxExportBatchSize: 10, scheduledDelayMillis: 500, exportTimeoutMillis: 5_000 },
+  shutdownTimeoutMillis: 5_000
+} as const
+
+// ---------------------------------------------------------------------------
+// Resolution and validation
+// ---------------------------------------------------------------------------
+
+/** Which name an error should use for each option: the option's path, or an environment variable. */
+export type OptionLabels = Readonly<Partial<Record<OptionPath, string>>>
+export type OptionPath =
+  | "enabled"
+  | "serviceName"
+  | "serviceVersion"
+  | "environment"
+  | "resourceAttributes"
+  | "sampler"
+  | "samplerArg"
+  | "samplingRate"
+  | "exporters"
+  | "otlp.endpoint"
+  | "otlp.tracesEndpoint"
+  | "otlp.headers"
+  | "otlp.protocol"
+  | "otlp.timeoutMillis"
+  | "otlp.compression"
+  | "batch.maxQueueSize"
+  | "batch.maxExportBatchSize"
+  | "batch.scheduledDelayMillis"
+  | "batch.exportTimeoutMillis"
+  | "propagators"
+  | "logLevel"
+  | "shutdownTimeoutMillis"
+
+class Invalid {
+  constructor(readonly path: OptionPath, readonly message: string) {}
+}
+
+const check = (ok: boolean, path: OptionPath, message: string) => {
+  if (!ok) throw new Invalid(path, message)
+}
+
+const ratio = (path: OptionPath, value: number | undefined): number | undefined => {
+  check(value === undefined || (Number.isFinite(value) && value >= 0 && value <= 1), path, "must be a number in [0, 1]")
+  return value
+}
+
+const count = (path: OptionPath, value: number | undefined, fallback: number, min: number): number => {
+  const n = value ?? fallback
+  check(Number.isInteger(n) && n >= min, path, `must be an integer >= ${min}`)
+  return n
+}
+
+const oneOf = <A extends string>(path: OptionPath, value: string, allowed: ReadonlyArray<A>): A => {
+  check((allowed as ReadonlyArray<string>).includes(value), path, `must be one of ${allowed.join(", ")}`)
+  return value as A
+}
+
+const httpUrl = (path: OptionPath, value: string): URL => {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  check(url !== undefined && (url.protocol === "http:" || url.protocol === "https:"), path, "must be an http(s) URL")
+  return url!
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const headerRecord = (path: OptionPath, headers: Readonly<Record<string, string>>) => {
+  for (const [name, value] of Object.entries(headers)) {
+    check(HEADER_NAME.test(name), path, `has an invalid header name ${JSON.stringify(name)}`)
+    // A CR or LF would let a value smuggle a second header into the export request.
+    check(typeof value === "string" && !/[\r\n\0]/.test(value), path, `has an invalid value for header ${name}`)
+  }
+  return headers
+}
+
+/** Appends the traces path to an OTLP base endpoint, as the OTLP exporter specification says. */
+const tracesUrl = (base: URL): string => `${base.href.replace(/\/$/, "")}/v1/traces`
+
+const resolveSampler = (options: TracingOptions): SamplerSetting => {
+  const { sampler, samplerArg, samplingRate } = options
+  ratio("samplerArg", samplerArg)
+  ratio("samplingRate", samplingRate)
+  if (sampler !== undefined && typeof sampler !== "string") return { _tag: "Custom", sampler }
+  const name = sampler === undefined
+    ? (samplingRate === undefined ? "parentbased_always_on" : "parentbased_traceidratio")
+    : oneOf("sampler", sampler, standardSamplerNames)
+  return { _tag: "Standard", name, ratio: samplerArg ?? samplingRate ?? 1 }
+}
+
+const resolveList = <A extends string>(
+  path: OptionPath,
+  values: ReadonlyArray<string>,
+  allowed: ReadonlyArray<A>
+): ReadonlyArray<Exclude<A, "none">> => {
+  const names = values.map((value) => oneOf(path, value, allowed))
+  check(!(names.includes("none" as A) && names.length > 1), path, "cannot combine none with other values")
+  return [...new Set(names)].filter((name): name is Exclude<A, "none"> => name !== "none")
+}
+
+const unsafeResolve = (options: TracingOptions): TracingSettings => {
+  const serviceName = options.serviceName ?? options.resourceAttributes?.[SERVICE_NAME] ?? defaults.serviceName
+  check(serviceName.length > 0, "serviceName", "must not be empty")
+  const serviceVersion = options.serviceVersion ?? options.resourceAttributes?.[SERVICE_VERSION]
+  const environment = options.resourceAttributes?.[DEPLOYMENT_ENVIRONMENT_NAME] ?? options.environment
+  const resourceAttributes: Record<string, string> = {
+    ...options.resourceAttributes,
+    [SERVICE_NAME]: serviceName,
+    ...(serviceVersion === undefined ? {} : { [SERVICE_VERSION]: serviceVersion }),
+    ...(environment === undefined ? {} : { [DEPLOYMENT_ENVIRONMENT_NAME]: environment })
+  }
+
+  const otlp = options.otlp ?? {}
+  const url = otlp.tracesEndpoint !== undefined
+    ? httpUrl("otlp.tracesEndpoint", otlp.tracesEndpoint).href
+    : tracesUrl(httpUrl("otlp.endpoint", otlp.endpoint ?? defaults.otlpEndpoint))
+
+  const batch = options.batch ?? {}
+  const maxQueueSize = count("batch.maxQueueSize", batch.maxQueueSize, defaults.batch.maxQueueSize, 1)
+  const maxExportBatchSize = count(
+    "batch.maxExportBatchSize",
+    batch.maxExportBatchSize,
+    defaults.batch.maxExportBatchSize,
+    1
+  )
+  check(maxExportBatchSize <= maxQueueSize, "batch.maxExportBatchSize", `must be <= the queue size (${maxQueueSize})`)
+
+  return {
+    enabled: options.enabled ?? true,
+    resourceAttributes,
+    serviceName,
+    serviceVersion,
+    sampler: resolveSampler(options),
+    exporters: resolveList("exporters", options.exporters ?? ["otlp"], exporterNames),
+    otlp: {
+      url,
+      headers: headerRecord("otlp.headers", otlp.headers ?? {}),
+      protocol: oneOf("otlp.protocol", otlp.protocol ?? "http/protobuf", otlpProtocols),
+      timeoutMillis: count("otlp.timeoutMillis", otlp.timeoutMillis, defaults.otlpTimeoutMillis, 1),
+      compression: oneOf("otlp.compression", otlp.compression ?? "none", ["gzip", "none"] as const)
+    },
+    batch: {
+      maxQueueSize,
+      maxExportBatchSize,
+      scheduledDelayMillis: count(
+        "batch.scheduledDelayMillis",
+        batch.scheduledDelayMillis,
+        defaults.batch.scheduledDelayMillis,
+        0
+      ),
+      exportTimeoutMillis: count(
+        "batch.exportTimeoutMillis",
+        batch.exportTimeoutMillis,
+        defaults.batch.exportTimeoutMillis,
+        1
+      )
+    },
+    propagators: resolveList("propagators", options.propagators ?? ["tracecontext", "baggage"], propagatorNames),
+    logLevel: oneOf("logLevel", options.logLevel ?? "none", logLevelNames),
+    shutdownTimeoutMillis: count(
+      "shutdownTimeoutMillis",
+      options.shutdownTimeoutMillis,
+      defaults.shutdownTimeoutMillis,
+      0
+    ),
+    spanExporter: options.spanExporter,
+    spanProcessors: options.spanProcessors ?? []
+  }
+}
+
+/**
+ * Validates options and fills in the defaults. The error names the offending option, or the
+ * environment variable given for it in `labels`.
+ *
+ * @example
+ * ```ts
+ * resolveSettings({ samplingRate: 1.5 }) // Left(ConfigError: samplingRate: must be a number in [0, 1])
+ * ```
+ */
+export const resolveSettings = (
+  options: TracingOptions,
+  labels: OptionLabels = {}
+): Either.Either<TracingSettings, ConfigError.ConfigError> => {
+  try {
+    return Either.right(unsafeResolve(options))
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error
+    const name = labels[error.path] ?? error.path
+    return Either.left(ConfigError.InvalidData([name], `${name} ${error.message}`))
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Environment
+// ---------------------------------------------------------------------------
+
+/** A variable's value; empty or blank counts as unset. */
+const variable = <A>(
+  name: string,
+  parse: (raw: string) => Either.Either<A, string>
+): Config.Config<A | undefined> =>
+  Config.string(name).pipe(
+    Config.option,
+    Config.mapOrFail((raw) => {
+      const value = Option.getOrUndefined(raw)?.trim()
+      if (value === undefined || value === "") return Either.right(undefined)
+      return Either.mapLeft(parse(value), (message) => ConfigError.InvalidData([name], `${name} ${message}`))
+    })
+  )
+
+const asString = (raw: string) => Either.right(raw)
+
+const asNumber = (raw: string) => {
+  const n = Number(raw)
+  return Number.isFinite(n) ? Either.right(n) : Either.left(`must be a number, got ${JSON.stringify(raw)}`)
+}
+
+const asBoolean = (raw: string) => {
+  const lower = raw.toLowerCase()
+  return lower === "true"
+    ? Either.right(true)
+    : lower === "false"
+    ? Either.right(false)
+    : Either.left(`must be true or false, got ${JSON.stringify(raw)}`)
+}
+
+const asList = (raw: string) => Either.right(raw.split(",").map((item) => item.trim().toLowerCase()))
+
+const asLower = (raw: string) => Either.right(raw.toLowerCase())
+
+const decodePercent = (raw: string): string | undefined => {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Parses the `key=value,key2=value2` form of `OTEL_RESOURCE_ATTRIBUTES` and
+ * `OTEL_EXPORTER_OTLP_HEADERS`: values are percent-decoded, blanks around items trimmed.
+ */
+export const parseKeyValueList = (raw: string): Either.Either<Record<string, string>, string> => {
+  const record: Record<string, string> = {}
+  for (const item of raw.split(",")) {
+    if (item.trim() === "") continue
+    const eq = item.indexOf("=")
+    const key = eq < 0 ? "" : item.slice(0, eq).trim()
+    const value = eq < 0 ? undefined : decodePercent(item.slice(eq + 1).trim())
+    if (key === "" || value === undefined) {
+      return Either.left("must be a list of key=value pairs separated by commas")
+    }
+    record[key] = value
+  }
+  return Either.right(record)
+}
+
+/** Headers as a JSON object (the seed guide's form) or as the standard `key=value` list. */
+export const parseHeaders = (raw: string): Either.Either<Record<string, string>, string> => {
+  // The value is never echoed back: it usually holds a credential.
+  if (!raw.startsWith("{")) return parseKeyValueList(raw)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return Either.left("is neither a JSON object nor a list of key=value pairs")
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return Either.left("must be a JSON object of header names to values")
+  }
+  const record: Record<string, string> = {}
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      return Either.left(`has a non-scalar value for header ${key}`)
+    }
+    record[key] = String(value)
+  }
+  return Either.right(record)
+}
+
+/** The environment variable each option is read from, for error messages. */
+const environmentLabels: OptionLabels = {
+  enabled: "OTEL_ENABLED",
+  serviceName: "OTEL_SERVICE_NAME",
+  serviceVersion: "OTEL_SERVICE_VERSION",
+  resourceAttributes: "OTEL_RESOURCE_ATTRIBUTES",
+  sampler: "OTEL_TRACES_SAMPLER",
+  samplerArg: "OTEL_TRACES_SAMPLER_ARG",
+  samplingRate: "OTEL_SAMPLING_RATE",
+  exporters: "OTEL_TRACES_EXPORTER",
+  "otlp.endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
+  "otlp.tracesEndpoint": "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+  "otlp.headers": "OTEL_EXPORTER_OTLP_HEADERS",
+  "otlp.protocol": "OTEL_EXPORTER_OTLP_PROTOCOL",
+  "otlp.timeoutMillis": "OTEL_EXPORTER_OTLP_TIMEOUT",
+  "otlp.compression": "OTEL_EXPORTER_OTLP_COMPRESSION",
+  "batch.maxQueueSize": "OTEL_BSP_MAX_QUEUE_SIZE",
+  "batch.maxExportBatchSize": "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+  "batch.scheduledDelayMillis": "OTEL_BSP_SCHEDULE_DELAY",
+  "batch.exportTimeoutMillis": "OTEL_BSP_EXPORT_TIMEOUT",
+  propagators: "OTEL_PROPAGATORS",
+  logLevel: "OTEL_LOG_LEVEL"
+}
+
+/** A signal-specific variable wins over the general one (`OTEL_EXPORTER_OTLP_TRACES_X` over `..._X`). */
+const otlpVariable = <A>(suffix: string, parse: (raw: string) => Either.Either<A, string>) =>
+  Config.map(
+    Config.all([variable(`OTEL_EXPORTER_OTLP_TRACES_${suffix}`, parse), variable(`OTEL_EXPORTER_OTLP_${suffix}`, parse)]),
+    ([specific, general]) => specific ?? general
+  )
+
+/**
+ * The options the standard `OTEL_*` variables (and the seed's `OTEL_ENABLED`,
+ * `OTEL_SAMPLING_RATE`, `OTEL_SERVICE_VERSION`) describe, read through Effect `Config`.
+ */
+export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
+  Config.all({
+    enabled: variable("OTEL_ENABLED", asBoolean),
+    sdkDisabled: variable("OTEL_SDK_DISABLED", asBoolean),
+    serviceName: variable("OTEL_SERVICE_NAME", asString),
+    serviceVersion: variable("OTEL_SERVICE_VERSION", asString),
+    resourceAttributes: variable("OTEL_RESOURCE_ATTRIBUTES", parseKeyValueList),
+    nodeEnv: variable("NODE_ENV", asString),
+    sampler: variable("OTEL_TRACES_SAMPLER", asLower),
+    samplerArg: variable("OTEL_TRACES_SAMPLER_ARG", asNumber),
+    samplingRate: variable("OTEL_SAMPLING_RATE", asNumber),
+    exporters: variable("OTEL_TRACES_EXPORTER", asList),
+    endpoint: variable("OTEL_EXPORTER_OTLP_ENDPOINT", asString),
+    tracesEndpoint: variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", asString),
+    headers: variable("OTEL_EXPORTER_OTLP_HEADERS", parseHeaders),
+    tracesHeaders: variable("OTEL_EXPORTER_OTLP_TRACES_HEADERS", parseHeaders),
+    protocol: otlpVariable("PROTOCOL", asLower),
+    timeout: otlpVariable("TIMEOUT", asNumber),
+    compression: otlpVariable("COMPRESSION", asLower),
+    maxQueueSize: variable("OTEL_BSP_MAX_QUEUE_SIZE", asNumber),
+    maxExportBatchSize: variable("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", asNumber),
+    scheduledDelay: variable("OTEL_BSP_SCHEDULE_DELAY", asNumber),
+    exportTimeout: variable("OTEL_BSP_EXPORT_TIMEOUT", asNumber),
+    propagators: variable("OTEL_PROPAGATORS", asList),
+    logLevel: variable("OTEL_LOG_LEVEL", asLower)
+  }),
+  (env): TracingOptions => ({
+    enabled: env.sdkDisabled === true ? false : env.enabled,
+    serviceName: env.serviceName,
+    serviceVersion: env.serviceVersion,
+    environment: env.nodeEnv,
+    resourceAttributes: env.resourceAttributes,
+    sampler: env.sampler as StandardSamplerName | undefined,
+    samplerArg: env.samplerArg,
+    samplingRate: env.samplingRate,
+    exporters: env.exporters as ReadonlyArray<ExporterName> | undefined,
+    otlp: {
+      endpoint: env.endpoint,
+      tracesEndpoint: env.tracesEndpoint,
+      // Signal-specific headers are merged over the general ones, as the specification says.
+      headers: env.headers === undefined && env.tracesHeaders === undefined
+        ? undefined
+        : { ...env.headers, ...env.tracesHeaders },
+      protocol: env.protocol as OtlpProtocol | undefined,
+      timeoutMillis: env.timeout,
+      compression: env.compression as "gzip" | "none" | undefined
+    },
+    batch: {
+      maxQueueSize: env.maxQueueSize,
+      maxExportBatchSize: env.maxExportBatchSize,
+      scheduledDelayMillis: env.scheduledDelay,
+      exportTimeoutMillis: env.exportTimeout
+    },
+    propagators: env.propagators as ReadonlyArray<PropagatorName> | undefined,
+    logLevel: env.logLevel as LogLevelName | undefined
+  })
+)
+
+/**
+ * Removes the fields that are `undefined`, so that spreading one options object over another
+ * keeps the values of the first where the second is silent.
+ */
+const definedFields = <A extends object>(value: A | undefined): Partial<A> =>
+  Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<A>
+
+/**
+ * Lays code options over a base (usually the environment's): a field given in `override` wins.
+ *
+ * @example
+ * ```ts
+ * mergeOptions(fromEnv, { serviceName: "worker" })
+ * ```
+ */
+export const mergeOptions = (base: TracingOptions, override: TracingOptions): TracingOptions => ({
+  ...definedFields(base),
+  ...definedFields(override),
+  otlp: { ...definedFields(base.otlp), ...definedFields(override.otlp) },
+  batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
+})
+
+/**
+ * The settings the environment describes, with `overrides` from code on top.
+ * Fails with a `ConfigError` naming the variable when a value is invalid.
+ *
+ * @example
+ * ```ts
+ * const settings = yield* settingsFromEnvironment()
+ * ```
+ */
+export const settingsFromEnvironment = (
+  overrides: TracingOptions = {}
+): Effect.Effect<TracingSettings, ConfigError.ConfigError> =>
+  Effect.flatMap(
+    optionsFromEnvironment,
+    (options) => resolveSettings(mergeOptions(options, overrides), environmentLabels)
+  )

@@ -1,0 +1,119 @@
+/**
+ * The facade's process-wide runtime: `initTracing`, `shutdownTracing`, `runTraced`.
+ *
+ * The facade always records through the OpenTelemetry globals that the active tracing layer
+ * forwards to, so its spans, Effect's and plain API calls land in one provider: the one that
+ * `initTracing` started, or a `TracingLive` / `TracingTest` layer the application runs itself.
+ *
+ * @since 0.1.0
+ */
+import * as OtelTracer from "@effect/opentelemetry/Tracer"
+import { context, diag, trace, type Tracer } from "@opentelemetry/api"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { resolveSettings, settingsFromEnvironment, type TracingOptions } from "../config.js"
+import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
+import { layerSettings } from "../layers/Tracing.js"
+import type { TracingStats } from "../layers/TracingStats.js"
+import { VERSION } from "../version.js"
+
+interface FacadeState {
+  /** The runtime that owns the provider `initTracing` started; undefined before the first use. */
+  owned: ManagedRuntime.ManagedRuntime<TracingStats, never> | undefined
+  exitHookInstalled: boolean
+}
+
+const stateKey = Symbol.for("@blipee/tracing/facade")
+const state: FacadeState = ((globalThis as any)[stateKey] ??= { owned: undefined, exitHookInstalled: false })
+
+/** The tracer every facade span starts from. */
+export const facadeTracer: Tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
+
+/** Runs Effect programs with an Effect tracer over the forwarding tracer: it owns nothing. */
+const effectRuntime = ManagedRuntime.make(
+  Layer.unwrapEffect(Effect.map(OtelTracer.make, Layer.setTracer)).pipe(
+    Layer.provide(Layer.succeed(OtelTracer.OtelTracer, facadeTracer))
+  )
+)
+
+/**
+ * Starts tracing for this process from the `OTEL_*` environment, with `options` on top, and
+ * returns once the provider is installed. Calling it again replaces the previous set-up (whose
+ * pending spans are flushed). Throws an `Error` naming the variable or option when the
+ * configuration is invalid.
+ *
+ * @example
+ * ```ts
+ * initTracing({ serviceName: "billing" })
+ * ```
+ */
+export const initTracing = (options: TracingOptions = {}): void => {
+  const settings = Effect.runSync(Effect.either(settingsFromEnvironment(options)))
+  if (Either.isLeft(settings)) {
+    throw new Error(`@blipee/tracing: invalid configuration: ${settings.left.message}`)
+  }
+  const previous = state.owned
+  const runtime = ManagedRuntime.make(layerSettings(settings.right))
+  // Building now (the layer builds synchronously) installs the provider before we return.
+  runtime.runSync(Effect.void)
+  state.owned = runtime
+  if (previous !== undefined) void previous.dispose()
+  if (!state.exitHookInstalled) {
+    state.exitHookInstalled = true
+    // Batched spans would be lost when the event loop empties; flush them first.
+    process.on("beforeExit", () => void shutdownTracing())
+  }
+}
+
+/**
+ * Flushes every pending span and shuts the facade's tracing down. A later facade call starts
+ * it again from the environment.
+ *
+ * @example
+ * ```ts
+ * await shutdownTracing()
+ * ```
+ */
+export const shutdownTracing = async (): Promise<void> => {
+  const runtime = state.owned
+  state.owned = undefined
+  if (runtime !== undefined) await runtime.dispose()
+}
+
+/**
+ * Makes sure some tracing is active before a facade call: the application's own layer, or one
+ * started from the environment. A bad environment must not break the program: it is reported
+ * once and tracing stays off.
+ */
+export const ensureTracing = (): void => {
+  if (state.owned !== undefined || activeRegistration() !== undefined) return
+  try {
+    initTracing()
+  } catch (error) {
+    diag.error(String(error))
+    console.warn(`${String(error)}; tracing is disabled`)
+    state.owned = ManagedRuntime.make(layerSettings(Either.getOrThrow(resolveSettings({ enabled: false }))))
+  }
+}
+
+/**
+ * Runs an Effect on the facade's runtime: its spans record through the active tracing set-up
+ * and nest under the span active where `runTraced` is called.
+ *
+ * @example
+ * ```ts
+ * await traceAsync("handler", () => runTraced(Effect.withSpan(loadUser(id), "load_user")))
+ * ```
+ */
+export const runTraced = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
+  ensureTracing()
+  if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(effect, false))
+  const parent = trace.getSpan(context.active())?.spanContext()
+  return effectRuntime.runPromise(
+    parent === undefined || !trace.isSpanContextValid(parent)
+      ? effect
+      : Effect.withParentSpan(effect, OtelTracer.makeExternalSpan(parent))
+  )
+}

@@ -1,0 +1,64 @@
+/**
+ * Runs a callback with a span active, and ends the span when the callback settles: a thrown
+ * error or a rejected promise is recorded on the span, marks it ERROR, and is rethrown
+ * unchanged.
+ *
+ * @since 0.1.0
+ */
+import { type Context, context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function"
+
+/** Records an error on a span and marks it failed. */
+export const recordFailure = (span: Span, error: unknown): void => {
+  if (!span.isRecording()) return
+  if (error instanceof Error) {
+    span.recordException(error)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+  } else {
+    span.recordException(String(error))
+    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) })
+  }
+}
+
+/** Ends the span unless the callback already did (a recording span is one not yet ended). */
+const endOpen = (span: Span) => {
+  if (span.isRecording()) span.end()
+}
+
+/**
+ * Calls `fn(span)` with `span` active in `parent`, and ends the span when `fn` returns or its
+ * promise settles.
+ *
+ * @example
+ * ```ts
+ * const span = tracer.startSpan("work")
+ * await withSpanActive(span, context.active(), async () => doWork())
+ * ```
+ */
+export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R): R => {
+  let result: R
+  try {
+    result = context.with(trace.setSpan(parent, span), fn, undefined, span)
+  } catch (error) {
+    recordFailure(span, error)
+    endOpen(span)
+    throw error
+  }
+  if (!isPromiseLike(result)) {
+    endOpen(span)
+    return result
+  }
+  return result.then(
+    (value) => {
+      endOpen(span)
+      return value
+    },
+    (error) => {
+      recordFailure(span, error)
+      endOpen(span)
+      throw error
+    }
+  ) as R
+}

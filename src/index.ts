@@ -1,0 +1,35 @@
+/**
+ * @blipee/tracing: Effect-native distributed tracing over OpenTelemetry, with a Promise
+ * facade for code not written with Effect. Both record into one provider, so their spans
+ * nest in one trace.
+ *
+ * @since 0.1.0
+ */
+
+// Configuration
+export type {
+  BatchOptions,
+  ExporterName,
+  LogLevelName,
+  OtlpOptions,
+  OtlpProtocol,
+  PropagatorName,
+  StandardSamplerName,
+  TracingOptions,
+  TracingSettings
+} from "./config.js"
+
+// Layers
+export * as Tracing from "./layers/Tracing.js"
+export { TracingLive } from "./layers/Tracing.js"
+export { TracingStats, type ExporterState, type TracingStatsSnapshot } from "./layers/TracingStats.js"
+export { ConsoleSpanExporter, renderWaterfall } from "./layers/ConsoleSpanExporter.js"
+export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
+
+// Promise facade
+export { initTracing, runTraced, shutdownTracing } from "./facade/runtime.js"
+export { traceAsync } from "./facade/traceAsync.js"
+export { tracer } from "./facade/tracer.js"
+export { Trace, type TraceOptions } from "./facade/Trace.js"
+export { tracingHealth, type TracingHealth } from "./facade/health.js"
+export { SpanKind, SpanStatusCode, type Span, type Attributes } from "@opentelemetry/api"

@@ -1,0 +1,143 @@
+/**
+ * The tracing layers: an OpenTelemetry tracer provider (resource, sampler, batch span
+ * processors, exporters) installed as Effect's tracer through `@effect/opentelemetry`, and as
+ * the provider behind the OpenTelemetry API globals for as long as the layer lives.
+ *
+ * @since 0.1.0
+ */
+import { diag } from "@opentelemetry/api"
+import * as OtelTracer from "@effect/opentelemetry/Tracer"
+import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources"
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor
+} from "@opentelemetry/sdk-trace-base"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { resolveSettings, settingsFromEnvironment, type TracingOptions, type TracingSettings } from "../config.js"
+import { TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION } from "../semconv.js"
+import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
+import { installDiagLogger } from "./diagLogger.js"
+import { register } from "./globalRegistration.js"
+import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
+import { makeOtlpExporter } from "./otlpExporter.js"
+import { makePropagator } from "./propagator.js"
+import { CountingSampler, makeSampler } from "./sampler.js"
+import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
+import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
+import { VERSION } from "../version.js"
+
+const makeExporter = (name: TracingSettings["exporters"][number], settings: TracingSettings): SpanExporter =>
+  name === "otlp" ? makeOtlpExporter(settings.otlp) : new ConsoleSpanExporter()
+
+const makeProcessors = (settings: TracingSettings, stats: TracingStatsCounters): Array<SpanProcessor> => {
+  const exporters = settings.exporters.map((name) => makeExporter(name, settings))
+  if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
+  return [
+    new StatsSpanProcessor(stats),
+    ...exporters.map((exporter) =>
+      new BatchSpanProcessor(new MonitoredSpanExporter(exporter, stats), settings.batch)
+    ),
+    ...settings.spanProcessors
+  ]
+}
+
+const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
+  new BasicTracerProvider({
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        ...settings.resourceAttributes,
+        [TELEMETRY_DISTRO_NAME]: "@blipee/tracing",
+        [TELEMETRY_DISTRO_VERSION]: VERSION
+      })
+    ),
+    sampler: new CountingSampler(makeSampler(settings.sampler), stats),
+    spanProcessors: makeProcessors(settings, stats)
+  })
+
+/** Flushes every pending span, then shuts the provider down, waiting at most the configured time. */
+const shutdownProvider = (provider: BasicTracerProvider, timeoutMillis: number) =>
+  Effect.tryPromise(() => provider.shutdown()).pipe(
+    Effect.timeoutFail({
+      duration: timeoutMillis,
+      onTimeout: () => new Error(`tracing shutdown did not finish within ${timeoutMillis} ms`)
+    }),
+    Effect.catchAll((error) => Effect.sync(() => diag.warn(`@blipee/tracing: ${String(error)}`)))
+  )
+
+const layerDisabled: Layer.Layer<TracingStats> = Layer.merge(
+  Layer.setTracerEnabled(false),
+  Layer.sync(TracingStats, () => new TracingStatsCounters(false))
+)
+
+/**
+ * The layer for resolved settings. Each build makes its own provider and exporters: releasing
+ * a layer shuts its exporter down for good.
+ *
+ * @example
+ * ```ts
+ * Effect.provide(program, Tracing.layerSettings(settings))
+ * ```
+ */
+export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingStats> => {
+  if (!settings.enabled) return layerDisabled
+  return Layer.unwrapScoped(Effect.gen(function*() {
+    yield* installDiagLogger(settings.logLevel)
+    const stats = new TracingStatsCounters()
+    const provider = yield* Effect.acquireRelease(
+      Effect.sync(() => makeProvider(settings, stats)),
+      (provider) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
+    )
+    yield* Effect.acquireRelease(
+      Effect.sync(() => register({ provider, propagator: makePropagator(settings.propagators), stats })),
+      (release) => Effect.sync(release)
+    )
+    const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
+    return Layer.merge(
+      Layer.unwrapEffect(Effect.map(OtelTracer.make, Layer.setTracer)).pipe(
+        Layer.provide(Layer.succeed(OtelTracer.OtelTracer, tracer))
+      ),
+      Layer.succeed(TracingStats, stats)
+    )
+  }))
+}
+
+/**
+ * Tracing from settings given in code; nothing is read from the environment.
+ * Invalid options fail the layer with a `ConfigError` naming the option.
+ *
+ * @example
+ * ```ts
+ * program.pipe(Effect.provide(Tracing.layer({ serviceName: "worker", exporters: ["console"] })))
+ * ```
+ */
+export const layer = (options: TracingOptions = {}): Layer.Layer<TracingStats, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(resolveSettings(options), layerSettings))
+
+/**
+ * Tracing configured from the `OTEL_*` environment variables, with `overrides` from code on
+ * top. Invalid values fail the layer with a `ConfigError` naming the variable.
+ *
+ * @example
+ * ```ts
+ * program.pipe(Effect.provide(Tracing.layerEnvironment({ serviceName: "worker" })))
+ * ```
+ */
+export const layerEnvironment = (
+  overrides: TracingOptions = {}
+): Layer.Layer<TracingStats, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(settingsFromEnvironment(overrides), layerSettings))
+
+/**
+ * Tracing configured from the environment: `OTEL_SERVICE_NAME`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `OTEL_SAMPLING_RATE`, ... (see the README's table).
+ *
+ * @example
+ * ```ts
+ * Effect.runPromise(program.pipe(Effect.provide(TracingLive)))
+ * ```
+ */
+export const TracingLive: Layer.Layer<TracingStats, ConfigError.ConfigError> = layerEnvironment()

@@ -1,0 +1,117 @@
+/**
+ * Self-monitoring: how many spans were created, sampled, exported and lost, and how the
+ * exporter is doing. One `TracingStats` lives in each tracing layer; the sampler, the span
+ * processor and the exporter wrappers write to it, `tracingHealth()` and the `TracingStats`
+ * service read it.
+ *
+ * @since 0.1.0
+ */
+import { SamplingDecision } from "@opentelemetry/sdk-trace-base"
+import * as Context from "effect/Context"
+
+/** The exporter's state as last observed. */
+export type ExporterState = "idle" | "ok" | "failing" | "disabled"
+
+/** A point-in-time copy of the counters. */
+export interface TracingStatsSnapshot {
+  /** `otel.spans.created`: recorded spans started. */
+  readonly spansCreated: number
+  /** Recorded spans ended. */
+  readonly spansEnded: number
+  /** `otel.spans.exported`: spans the exporter accepted. */
+  readonly spansExported: number
+  /** `otel.spans.dropped`: spans lost in a failed export. */
+  readonly spansDropped: number
+  /** `otel.exporter.failures`: failed export calls. */
+  readonly exportFailures: number
+  /** `otel.sampling.decisions`, by decision. */
+  readonly samplingDecisions: {
+    readonly recordAndSample: number
+    readonly recordOnly: number
+    readonly drop: number
+  }
+  readonly exporter: {
+    readonly state: ExporterState
+    readonly lastError: string | undefined
+    readonly lastExportAt: Date | undefined
+    /** Duration of the last export call, in milliseconds. */
+    readonly lastExportDurationMs: number | undefined
+  }
+}
+
+/**
+ * Mutable counters. Writes are plain increments: they sit on the span hot path.
+ *
+ * @example
+ * ```ts
+ * const stats = new TracingStatsCounters()
+ * stats.spansCreated++
+ * stats.snapshot().spansCreated // 1
+ * ```
+ */
+export class TracingStatsCounters {
+  spansCreated = 0
+  spansEnded = 0
+  spansExported = 0
+  spansDropped = 0
+  exportFailures = 0
+  recordAndSample = 0
+  recordOnly = 0
+  drop = 0
+  exporterState: ExporterState
+  lastError: string | undefined = undefined
+  lastExportAt: Date | undefined = undefined
+  lastExportDurationMs: number | undefined = undefined
+
+  constructor(enabled = true) {
+    this.exporterState = enabled ? "idle" : "disabled"
+  }
+
+  recordDecision(decision: SamplingDecision): void {
+    if (decision === SamplingDecision.RECORD_AND_SAMPLED) this.recordAndSample++
+    else if (decision === SamplingDecision.RECORD) this.recordOnly++
+    else this.drop++
+  }
+
+  recordExport(spans: number, durationMs: number, error: Error | undefined): void {
+    this.lastExportAt = new Date()
+    this.lastExportDurationMs = durationMs
+    if (error === undefined) {
+      this.spansExported += spans
+      this.exporterState = "ok"
+    } else {
+      this.spansDropped += spans
+      this.exportFailures++
+      this.exporterState = "failing"
+      this.lastError = error.message
+    }
+  }
+
+  snapshot(): TracingStatsSnapshot {
+    return {
+      spansCreated: this.spansCreated,
+      spansEnded: this.spansEnded,
+      spansExported: this.spansExported,
+      spansDropped: this.spansDropped,
+      exportFailures: this.exportFailures,
+      samplingDecisions: { recordAndSample: this.recordAndSample, recordOnly: this.recordOnly, drop: this.drop },
+      exporter: {
+        state: this.exporterState,
+        lastError: this.lastError,
+        lastExportAt: this.lastExportAt,
+        lastExportDurationMs: this.lastExportDurationMs
+      }
+    }
+  }
+}
+
+/**
+ * The counters of the tracing layer in scope.
+ *
+ * @example
+ * ```ts
+ * const stats = yield* TracingStats
+ * console.log(stats.snapshot().spansExported)
+ * ```
+ */
+export class TracingStats extends Context.Tag("@blipee/tracing/TracingStats")<TracingStats, TracingStatsCounters>() {}
