@@ -64,7 +64,8 @@ export const layerTest = (options: TracingOptions = {}): Layer.Layer<TestSpans |
     return Layer.merge(
       Layer.succeed(TestSpans, makeTestSpans(exporter)),
       tracingLayer({
-        sampler: "always_on",
+        // Record everything unless the test chose a sampler.
+        ...(options.sampler === undefined && options.samplingRate === undefined ? { sampler: "always_on" } : {}),
         exporters: ["none"],
         ...options,
         spanProcessors: [new SimpleSpanProcessor(exporter), ...(options.spanProcessors ?? [])]
