@@ -1,0 +1,201 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { readFileSync } from "node:fs"
+import { resolveSettings, settingsFromEnvironment, type TracingSettings } from "../src/config.js"
+import { VERSION } from "../src/version.js"
+
+const fromEnv = (env: Record<string, string>) =>
+  Effect.runSync(Effect.either(settingsFromEnvironment().pipe(
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+  )))
+
+const settings = (env: Record<string, string>): TracingSettings => {
+  const result = fromEnv(env)
+  if (Either.isLeft(result)) throw new Error(`unexpected config error: ${result.left.message}`)
+  return result.right
+}
+
+const errorOf = (env: Record<string, string>): string => {
+  const result = fromEnv(env)
+  if (Either.isRight(result)) throw new Error(`expected a config error for ${JSON.stringify(env)}`)
+  return result.left.message
+}
+
+describe("configuration from the environment", () => {
+  it("has the specification's and the seed's defaults", () => {
+    const s = settings({})
+    expect(s.enabled).toBe(true)
+    expect(s.serviceName).toBe("unknown_service:node")
+    expect(s.sampler).toEqual({ _tag: "Standard", name: "parentbased_always_on", ratio: 1 })
+    expect(s.exporters).toEqual(["otlp"])
+    expect(s.otlp).toEqual({
+      url: "http://localhost:4318/v1/traces",
+      headers: {},
+      protocol: "http/protobuf",
+      timeoutMillis: 10_000,
+      compression: "none"
+    })
+    expect(s.batch).toEqual({ maxQueueSize: 100, maxExportBatchSize: 10, scheduledDelayMillis: 500, exportTimeoutMillis: 5_000 })
+    expect(s.propagators).toEqual(["tracecontext", "baggage"])
+    expect(s.logLevel).toBe("none")
+  })
+
+  it("reads every variable", () => {
+    const s = settings({
+      OTEL_SERVICE_NAME: "blipee-os",
+      OTEL_SERVICE_VERSION: "1.0.0",
+      OTEL_RESOURCE_ATTRIBUTES: "team=core,region=eu%2Dwest,deployment.environment.name=production",
+      NODE_ENV: "development",
+      OTEL_TRACES_EXPORTER: "otlp,console",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+      OTEL_EXPORTER_OTLP_TIMEOUT: "2500",
+      OTEL_EXPORTER_OTLP_COMPRESSION: "gzip",
+      OTEL_BSP_MAX_QUEUE_SIZE: "2048",
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "512",
+      OTEL_BSP_SCHEDULE_DELAY: "1000",
+      OTEL_BSP_EXPORT_TIMEOUT: "30000",
+      OTEL_PROPAGATORS: "tracecontext",
+      OTEL_LOG_LEVEL: "DEBUG"
+    })
+    expect(s.serviceName).toBe("blipee-os")
+    expect(s.serviceVersion).toBe("1.0.0")
+    expect(s.resourceAttributes).toEqual({
+      team: "core",
+      region: "eu-west",
+      "service.name": "blipee-os",
+      "service.version": "1.0.0",
+      // OTEL_RESOURCE_ATTRIBUTES wins over NODE_ENV
+      "deployment.environment.name": "production"
+    })
+    expect(s.exporters).toEqual(["otlp", "console"])
+    expect(s.otlp.protocol).toBe("http/json")
+    expect(s.otlp.timeoutMillis).toBe(2500)
+    expect(s.otlp.compression).toBe("gzip")
+    expect(s.batch).toEqual({ maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000, exportTimeoutMillis: 30000 })
+    expect(s.propagators).toEqual(["tracecontext"])
+    expect(s.logLevel).toBe("debug")
+  })
+
+  it("takes the environment name from NODE_ENV when the resource attributes have none", () => {
+    expect(settings({ NODE_ENV: "production" }).resourceAttributes["deployment.environment.name"]).toBe("production")
+  })
+
+  it("appends /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT and uses the traces endpoint as is", () => {
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).otlp.url).toBe("http://collector:4318/v1/traces")
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otlp.example.com/prefix/" }).otlp.url)
+      .toBe("https://otlp.example.com/prefix/v1/traces")
+    expect(settings({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://your-region.amazonaws.com/custom/traces"
+    }).otlp.url).toBe("https://your-region.amazonaws.com/custom/traces")
+  })
+
+  it("reads OTEL_EXPORTER_OTLP_HEADERS as JSON (the seed's form) and as key=value pairs", () => {
+    expect(settings({ OTEL_EXPORTER_OTLP_HEADERS: "{\"Authorization\":\"Bearer YOUR_TOKEN\"}" }).otlp.headers)
+      .toEqual({ Authorization: "Bearer YOUR_TOKEN" })
+    expect(settings({ OTEL_EXPORTER_OTLP_HEADERS: "DD-API-KEY=abc123, X-Scope-OrgID=your%20org" }).otlp.headers)
+      .toEqual({ "DD-API-KEY": "abc123", "X-Scope-OrgID": "your org" })
+    expect(settings({
+      OTEL_EXPORTER_OTLP_HEADERS: "a=1,b=2",
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: "b=3"
+    }).otlp.headers).toEqual({ a: "1", b: "3" })
+  })
+
+  it("maps OTEL_SAMPLING_RATE to a parent-based trace-id-ratio sampler", () => {
+    expect(settings({ OTEL_SAMPLING_RATE: "0.1" }).sampler)
+      .toEqual({ _tag: "Standard", name: "parentbased_traceidratio", ratio: 0.1 })
+  })
+
+  it("reads the standard sampler names with their argument", () => {
+    expect(settings({ OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.25" }).sampler)
+      .toEqual({ _tag: "Standard", name: "traceidratio", ratio: 0.25 })
+    expect(settings({ OTEL_TRACES_SAMPLER: "always_off" }).sampler.name).toBe("always_off")
+    expect(settings({ OTEL_TRACES_SAMPLER: "parentbased_always_off" }).sampler.name).toBe("parentbased_always_off")
+  })
+
+  it("turns tracing off with OTEL_ENABLED=false or OTEL_SDK_DISABLED=true", () => {
+    expect(settings({ OTEL_ENABLED: "false" }).enabled).toBe(false)
+    expect(settings({ OTEL_SDK_DISABLED: "true" }).enabled).toBe(false)
+    expect(settings({ OTEL_SDK_DISABLED: "TRUE", OTEL_ENABLED: "true" }).enabled).toBe(false)
+    expect(settings({ OTEL_ENABLED: "true" }).enabled).toBe(true)
+  })
+
+  it("treats an empty or blank value as unset", () => {
+    const s = settings({ OTEL_SAMPLING_RATE: "", OTEL_SERVICE_NAME: "  ", OTEL_EXPORTER_OTLP_HEADERS: "", OTEL_BSP_MAX_QUEUE_SIZE: "" })
+    expect(s.sampler.name).toBe("parentbased_always_on")
+    expect(s.serviceName).toBe("unknown_service:node")
+    expect(s.batch.maxQueueSize).toBe(100)
+  })
+
+  it("accepts none as the only exporter", () => {
+    expect(settings({ OTEL_TRACES_EXPORTER: "none" }).exporters).toEqual([])
+  })
+
+  const invalid: Array<[string, Record<string, string>]> = [
+    ["OTEL_SAMPLING_RATE", { OTEL_SAMPLING_RATE: "1.5" }],
+    ["OTEL_SAMPLING_RATE", { OTEL_SAMPLING_RATE: "abc" }],
+    ["OTEL_SAMPLING_RATE", { OTEL_SAMPLING_RATE: "-0.1" }],
+    ["OTEL_TRACES_SAMPLER_ARG", { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "2" }],
+    ["OTEL_TRACES_SAMPLER", { OTEL_TRACES_SAMPLER: "jaeger_remote" }],
+    ["OTEL_TRACES_SAMPLER", { OTEL_TRACES_SAMPLER: "sometimes" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "{\"Authorization\":" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "just-a-token" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "[\"a\"]" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "bad header=1" }],
+    ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "{\"X\":{\"nested\":1}}" }],
+    ["OTEL_BSP_MAX_QUEUE_SIZE", { OTEL_BSP_MAX_QUEUE_SIZE: "-5" }],
+    ["OTEL_BSP_MAX_QUEUE_SIZE", { OTEL_BSP_MAX_QUEUE_SIZE: "1.5" }],
+    ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE", { OTEL_BSP_MAX_QUEUE_SIZE: "10", OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "20" }],
+    ["OTEL_BSP_SCHEDULE_DELAY", { OTEL_BSP_SCHEDULE_DELAY: "soon" }],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://collector" }],
+    ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "localhost:4318" }],
+    ["OTEL_EXPORTER_OTLP_PROTOCOL", { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }],
+    ["OTEL_EXPORTER_OTLP_COMPRESSION", { OTEL_EXPORTER_OTLP_COMPRESSION: "brotli" }],
+    ["OTEL_TRACES_EXPORTER", { OTEL_TRACES_EXPORTER: "zipkin" }],
+    ["OTEL_TRACES_EXPORTER", { OTEL_TRACES_EXPORTER: "none,otlp" }],
+    ["OTEL_ENABLED", { OTEL_ENABLED: "nope" }],
+    ["OTEL_SDK_DISABLED", { OTEL_SDK_DISABLED: "1" }],
+    ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "tracecontext,carrier-pigeon" }],
+    ["OTEL_LOG_LEVEL", { OTEL_LOG_LEVEL: "loud" }],
+    ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team" }],
+    ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team=%E0%A4%A" }]
+  ]
+  for (const [variable, env] of invalid) {
+    it(`rejects ${JSON.stringify(env)} naming ${variable}`, () => {
+      const result = fromEnv(env)
+      expect(Either.isLeft(result)).toBe(true)
+      if (Either.isLeft(result)) {
+        expect(result.left._op).toBe("InvalidData")
+        expect(result.left.message).toContain(variable)
+      }
+    })
+  }
+
+  it("never echoes a header value in its error", () => {
+    expect(errorOf({ OTEL_EXPORTER_OTLP_HEADERS: "{\"Authorization\":\"Bearer s3cr3t\"" })).not.toContain("s3cr3t")
+  })
+})
+
+describe("configuration in code", () => {
+  it("names the option in its errors", () => {
+    const result = resolveSettings({ samplingRate: 2 })
+    expect(Either.isLeft(result) && result.left.message).toContain("samplingRate")
+    const batch = resolveSettings({ batch: { maxQueueSize: 5, maxExportBatchSize: 6 } })
+    expect(Either.isLeft(batch) && batch.left.message).toContain("batch.maxExportBatchSize")
+    const headers = resolveSettings({ otlp: { headers: { "X-Evil": "a\r\nInjected: 1" } } })
+    expect(Either.isLeft(headers) && headers.left.message).toContain("otlp.headers")
+  })
+
+  it("keeps a user-supplied sampler", () => {
+    const sampler = { shouldSample: () => ({ decision: 0 }), toString: () => "mine" }
+    const result = resolveSettings({ sampler })
+    expect(Either.isRight(result) && result.right.sampler).toEqual({ _tag: "Custom", sampler })
+  })
+})
+
+it("reports the package version as telemetry.distro.version", () => {
+  expect(VERSION).toBe(JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version)
+})

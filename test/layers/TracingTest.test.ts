@@ -1,0 +1,51 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import { TestSpans, TracingTest } from "../../src/testing.js"
+
+const program = Effect.gen(function*() {
+  yield* Effect.withSpan(Effect.void, "first")
+  yield* Effect.withSpan(Effect.withSpan(Effect.void, "grandchild"), "second")
+}).pipe(Effect.withSpan("root"))
+
+describe("TracingTest", () => {
+  it.effect("exports synchronously: spans are readable as soon as they end", () =>
+    Effect.gen(function*() {
+      const spans = yield* TestSpans
+      yield* Effect.withSpan(Effect.void, "now")
+      expect((yield* spans.all).map((span) => span.name)).toEqual(["now"])
+    }).pipe(Effect.provide(TracingTest)))
+
+  it.effect("finds spans by name", () =>
+    Effect.gen(function*() {
+      yield* program
+      const spans = yield* TestSpans
+      expect(yield* spans.byName("second")).toHaveLength(1)
+      expect(yield* spans.byName("missing")).toHaveLength(0)
+    }).pipe(Effect.provide(TracingTest)))
+
+  it.live("builds the parent/child tree in start order", () =>
+    Effect.gen(function*() {
+      yield* program
+      const [root, ...others] = yield* (yield* TestSpans).tree
+      expect(others).toHaveLength(0)
+      expect(root!.span.name).toBe("root")
+      expect(root!.children.map((child) => child.span.name)).toEqual(["first", "second"])
+      expect(root!.children[1]!.children.map((child) => child.span.name)).toEqual(["grandchild"])
+    }).pipe(Effect.provide(TracingTest)))
+
+  it.effect("forgets everything on reset", () =>
+    Effect.gen(function*() {
+      yield* program
+      const spans = yield* TestSpans
+      yield* spans.reset
+      expect(yield* spans.all).toHaveLength(0)
+      yield* Effect.withSpan(Effect.void, "after")
+      expect((yield* spans.all).map((span) => span.name)).toEqual(["after"])
+    }).pipe(Effect.provide(TracingTest)))
+
+  it.effect("gives every layer build its own spans", () =>
+    Effect.gen(function*() {
+      yield* Effect.withSpan(Effect.void, "isolated")
+      expect((yield* (yield* TestSpans).all).map((span) => span.name)).toEqual(["isolated"])
+    }).pipe(Effect.provide(TracingTest)))
+})
