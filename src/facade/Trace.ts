@@ -39,8 +39,9 @@ const traced = (method: Method, methodName: string, name: string | undefined, op
   }
 
 /**
- * Wraps the method in a span (default name `Class.method`); sync and async methods alike end
- * their span when they return or settle, and failures are recorded and rethrown.
+ * Wraps the method in a span; sync and async methods alike end their span when they return or
+ * settle, and failures are recorded and rethrown. The default name `Class.method` uses the
+ * class's runtime name, which minifiers rename: pass a name where that matters.
  *
  * @example
  * ```ts

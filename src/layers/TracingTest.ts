@@ -14,6 +14,41 @@ import { layer as tracingLayer } from "./Tracing.js"
 import type { TracingStats } from "./TracingStats.js"
 
 /**
+ * Finished spans held in memory, read synchronously.
+ *
+ * @example
+ * ```ts
+ * const spans = new MemorySpans()
+ * spans.byName("checkout")[0]?.attributes
+ * ```
+ */
+export class MemorySpans {
+  readonly exporter = new InMemorySpanExporter()
+  /** Exports each span to memory as it ends. */
+  readonly processor = new SimpleSpanProcessor(this.exporter)
+
+  /** Every finished span, in the order they ended. */
+  all(): ReadonlyArray<ReadableSpan> {
+    return this.exporter.getFinishedSpans()
+  }
+
+  /** The finished spans with this name. */
+  byName(name: string): ReadonlyArray<ReadableSpan> {
+    return this.all().filter((span) => span.name === name)
+  }
+
+  /** The finished spans as parent/child trees. */
+  tree(): ReadonlyArray<SpanNode> {
+    return buildSpanTree(this.all())
+  }
+
+  /** Forgets the spans finished so far. */
+  reset(): void {
+    this.exporter.reset()
+  }
+}
+
+/**
  * The spans finished so far under `TracingTest`.
  *
  * @example
@@ -24,34 +59,37 @@ import type { TracingStats } from "./TracingStats.js"
  * ```
  */
 export interface TestSpansService {
-  /** Every finished span, in the order they ended. */
   readonly all: Effect.Effect<ReadonlyArray<ReadableSpan>>
-  /** The finished spans with this name. */
   readonly byName: (name: string) => Effect.Effect<ReadonlyArray<ReadableSpan>>
-  /** The finished spans as parent/child trees. */
   readonly tree: Effect.Effect<ReadonlyArray<SpanNode>>
-  /** Forgets the spans finished so far. */
   readonly reset: Effect.Effect<void>
-  /** The underlying exporter, for code outside Effect. */
-  readonly exporter: InMemorySpanExporter
+  /** The same spans, read synchronously (for code outside Effect). */
+  readonly memory: MemorySpans
 }
 
 export class TestSpans extends Context.Tag("@blipee/tracing/TestSpans")<TestSpans, TestSpansService>() {}
 
-const makeTestSpans = (exporter: InMemorySpanExporter): TestSpansService => {
-  const all = Effect.sync(() => exporter.getFinishedSpans() as ReadonlyArray<ReadableSpan>)
-  return {
-    all,
-    byName: (name) => Effect.map(all, (spans) => spans.filter((span) => span.name === name)),
-    tree: Effect.map(all, buildSpanTree),
-    reset: Effect.sync(() => exporter.reset()),
-    exporter
-  }
-}
+const makeTestSpans = (memory: MemorySpans): TestSpansService => ({
+  all: Effect.sync(() => memory.all()),
+  byName: (name) => Effect.sync(() => memory.byName(name)),
+  tree: Effect.sync(() => memory.tree()),
+  reset: Effect.sync(() => memory.reset()),
+  memory
+})
 
 /**
- * Test tracing with options (sampler, service name, ...); spans go to memory only, and the
- * sampler records everything unless told otherwise.
+ * The options that route spans to memory only, recording everything unless the test chose a
+ * sampler.
+ */
+export const testOptions = (memory: MemorySpans, options: TracingOptions): TracingOptions => ({
+  ...(options.sampler === undefined && options.samplingRate === undefined ? { sampler: "always_on" } : {}),
+  exporters: ["none"],
+  ...options,
+  spanProcessors: [memory.processor, ...(options.spanProcessors ?? [])]
+})
+
+/**
+ * Test tracing with options (sampler, service name, ...).
  *
  * @example
  * ```ts
@@ -60,16 +98,10 @@ const makeTestSpans = (exporter: InMemorySpanExporter): TestSpansService => {
  */
 export const layerTest = (options: TracingOptions = {}): Layer.Layer<TestSpans | TracingStats> =>
   Layer.unwrapEffect(Effect.sync(() => {
-    const exporter = new InMemorySpanExporter()
+    const memory = new MemorySpans()
     return Layer.merge(
-      Layer.succeed(TestSpans, makeTestSpans(exporter)),
-      tracingLayer({
-        // Record everything unless the test chose a sampler.
-        ...(options.sampler === undefined && options.samplingRate === undefined ? { sampler: "always_on" } : {}),
-        exporters: ["none"],
-        ...options,
-        spanProcessors: [new SimpleSpanProcessor(exporter), ...(options.spanProcessors ?? [])]
-      }).pipe(Layer.orDie)
+      Layer.succeed(TestSpans, makeTestSpans(memory)),
+      tracingLayer(testOptions(memory, options)).pipe(Layer.orDie)
     )
   }))
 

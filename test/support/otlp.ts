@@ -5,6 +5,7 @@
  */
 import { createRequire } from "node:module"
 import * as path from "node:path"
+import Long from "long"
 import protobuf from "protobufjs"
 
 const require = createRequire(import.meta.url)
@@ -126,7 +127,7 @@ export const decodeStrictJson = (text: string): protobuf.Message => {
       // proto3 JSON writes 64-bit integers as decimal strings; the schema check wants a Long.
       if (INT64_FIELDS.has(key) && typeof v === "string") {
         if (!/^-?[0-9]+$/.test(v)) throw new Error(`OTLP/JSON ${key} must be a decimal integer, got ${JSON.stringify(v)}`)
-        return [key, protobuf.util.Long.fromString(v, key !== "intValue")]
+        return [key, Long.fromString(v, key !== "intValue")]
       }
       if (!HEX_ID_FIELDS.has(key)) return [key, toProtoObject(v)]
       const expected = key === "traceId" ? 32 : 16
