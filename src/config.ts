@@ -567,5 +567,12 @@ export const settingsFromEnvironment = (
 ): Effect.Effect<TracingSettings, ConfigError.ConfigError> =>
   Effect.flatMap(
     optionsFromEnvironment,
-    (options) => resolveSettings(mergeOptions(options, overrides), environmentLabels)
+    (options) => resolveSettings(mergeOptions(options, overrides), labelsOutside(overrides))
   )
+
+/** The environment variable labels, less those of the options that code gave (named as options). */
+const labelsOutside = (overrides: TracingOptions): OptionLabels =>
+  Object.fromEntries(Object.entries(environmentLabels).filter(([path]) => {
+    const value = path.split(".").reduce<any>((node, key) => node?.[key], overrides)
+    return value === undefined
+  }))

@@ -9,6 +9,15 @@ import { type ExportResult, ExportResultCode } from "@opentelemetry/core"
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
+/** The failure with its HTTP status in the message, when the collector answered with one. */
+const describeFailure = (error: Error | undefined): Error => {
+  if (error === undefined) return new Error("export failed")
+  const status = (error as { code?: unknown }).code
+  return typeof status === "number" && !error.message.includes(String(status))
+    ? new Error(`${error.message} (HTTP ${status})`, { cause: error })
+    : error
+}
+
 /**
  * @example
  * ```ts
@@ -21,9 +30,7 @@ export class MonitoredSpanExporter implements SpanExporter {
   export(spans: Array<ReadableSpan>, resultCallback: (result: ExportResult) => void): void {
     const started = performance.now()
     const done = (result: ExportResult) => {
-      const error = result.code === ExportResultCode.SUCCESS
-        ? undefined
-        : (result.error ?? new Error("export failed"))
+      const error = result.code === ExportResultCode.SUCCESS ? undefined : describeFailure(result.error)
       this.stats.recordExport(spans.length, performance.now() - started, error)
       if (error !== undefined) diag.warn(`span export failed, ${spans.length} spans dropped: ${error.message}`)
       resultCallback(result)
