@@ -55,26 +55,62 @@ export const renderWaterfall = (root: SpanNode): Array<string> => {
   return lines
 }
 
+/** A span with no parent in this process: when it arrives, its trace is complete here. */
+const isLocalRoot = (span: ReadableSpan) =>
+  span.parentSpanContext === undefined || span.parentSpanContext.isRemote === true
+
+/** How long spans of a trace whose local root never ends are held before printing anyway. */
+const MAX_HOLD_MS = 30_000
+
 /**
+ * Holds the spans of each trace until its local root ends, so that a trace split over
+ * several export batches still prints as one tree; `forceFlush` and `shutdown` print the rest.
+ *
  * @example
  * ```ts
  * new BatchSpanProcessor(new ConsoleSpanExporter())
  * ```
  */
 export class ConsoleSpanExporter implements SpanExporter {
+  private readonly pending = new Map<string, { spans: Array<ReadableSpan>; since: number }>()
+
   constructor(private readonly write: (text: string) => void = (text) => process.stdout.write(text)) {}
 
   export(spans: Array<ReadableSpan>, resultCallback: (result: ExportResult) => void): void {
-    const blocks = buildSpanTree(spans).map((root) => renderWaterfall(root).join("\n"))
-    this.write(blocks.map((block) => `${block}\n\n`).join(""))
+    const complete: Array<ReadableSpan> = []
+    const now = Date.now()
+    for (const span of spans) {
+      const traceId = span.spanContext().traceId
+      const held = this.pending.get(traceId) ?? { spans: [], since: now }
+      held.spans.push(span)
+      this.pending.set(traceId, held)
+      if (isLocalRoot(span)) {
+        complete.push(...held.spans)
+        this.pending.delete(traceId)
+      }
+    }
+    for (const [traceId, held] of this.pending) {
+      if (now - held.since < MAX_HOLD_MS) continue
+      complete.push(...held.spans)
+      this.pending.delete(traceId)
+    }
+    this.print(complete)
     resultCallback({ code: ExportResultCode.SUCCESS })
   }
 
-  shutdown(): Promise<void> {
-    return Promise.resolve()
+  private print(spans: ReadonlyArray<ReadableSpan>): void {
+    if (spans.length === 0) return
+    const blocks = buildSpanTree(spans).map((root) => renderWaterfall(root).join("\n"))
+    this.write(blocks.map((block) => `${block}\n\n`).join(""))
   }
 
   forceFlush(): Promise<void> {
+    this.print([...this.pending.values()].flatMap((held) => held.spans))
+    this.pending.clear()
     return Promise.resolve()
+  }
+
+  shutdown(): Promise<void> {
+    return this.forceFlush()
   }
 }
