@@ -61,6 +61,8 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
 /** Flushes every pending span, then shuts the provider down, waiting at most the configured time. */
 const shutdownProvider = (provider: BasicTracerProvider, timeoutMillis: number) =>
   Effect.tryPromise(() => provider.shutdown()).pipe(
+    // Finalizers run uninterruptibly; the wait itself must be interruptible for the timeout.
+    Effect.interruptible,
     Effect.timeoutFail({
       duration: timeoutMillis,
       onTimeout: () => new Error(`tracing shutdown did not finish within ${timeoutMillis} ms`)

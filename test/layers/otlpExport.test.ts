@@ -128,3 +128,23 @@ describe("OTLP export to the strict receiver", () => {
       expect(receiver.requests[0]!.headers.authorization).toBe("Basic dXNlcjpwYXNz==")
     }))
 })
+
+describe("releasing the layer against a collector that never answers", () => {
+  it.live("gives up after the shutdown timeout instead of hanging the program", () =>
+    Effect.gen(function*() {
+      const http = yield* Effect.promise(() => import("node:http"))
+      const sockets = new Set<import("node:net").Socket>()
+      const server = http.createServer(() => {}) // accepts the request, never answers
+      server.on("connection", (socket) => sockets.add(socket))
+      yield* Effect.promise(() => new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve)))
+      const { port } = server.address() as import("node:net").AddressInfo
+      const layer = Tracing.layer({
+        otlp: { endpoint: `http://127.0.0.1:${port}`, timeoutMillis: 30_000 },
+        shutdownTimeoutMillis: 300
+      })
+      const result = yield* Effect.withSpan(Effect.succeed("done"), "hanging-export").pipe(Effect.provide(layer))
+      expect(result).toBe("done")
+      sockets.forEach((socket) => socket.destroy())
+      server.close()
+    }), { timeout: 5_000 })
+})
