@@ -58,7 +58,22 @@ const makeCollector = () => {
     spans.length = 0
     requests.length = 0
   }
-  return { spans, requests, notify, waitForSpans, reset }
+  /** Records a decoded request and wakes whoever waits for its spans. */
+  const receive = (request: ReceivedRequest) => {
+    requests.push(request)
+    spans.push(...request.spans)
+    notify()
+  }
+  const receiver = (endpoint: string, close: () => Promise<void>): Receiver => ({
+    url: `${endpoint}/v1/traces`,
+    endpoint,
+    spans,
+    requests,
+    waitForSpans,
+    reset,
+    close
+  })
+  return { receive, receiver }
 }
 
 /**
@@ -87,22 +102,11 @@ export const startMockReceiver = async (): Promise<Receiver> => {
     onTrace: (trace: unknown) => {
       const spans = normalizeTraceRequest(trace)
       const meta = pendingHeaders.shift() ?? { headers: {}, contentType: "" }
-      collector.requests.push({ ...meta, raw: Buffer.alloc(0), spans })
-      collector.spans.push(...spans)
-      collector.notify()
+      collector.receive({ ...meta, raw: Buffer.alloc(0), spans })
     }
   })
   await server.start()
-  const endpoint = String(server.httpUrl).replace(/\/$/, "")
-  return {
-    url: `${endpoint}/v1/traces`,
-    endpoint,
-    spans: collector.spans,
-    requests: collector.requests,
-    waitForSpans: collector.waitForSpans,
-    reset: collector.reset,
-    close: () => server.close()
-  }
+  return collector.receiver(String(server.httpUrl).replace(/\/$/, ""), () => server.close())
 }
 
 export interface StrictReceiverOptions {
@@ -140,11 +144,7 @@ export const startStrictReceiver = async (options: StrictReceiverOptions = {}): 
         if (message === undefined) throw new Error(`unexpected content-type ${contentType}`)
         const spans = normalizeTraceRequest(message)
         const answer = options.respond?.(req) ?? { status: 200 }
-        if (answer.status === 200) {
-          collector.requests.push({ headers: req.headers, contentType, raw, spans })
-          collector.spans.push(...spans)
-          collector.notify()
-        }
+        if (answer.status === 200) collector.receive({ headers: req.headers, contentType, raw, spans })
         res.writeHead(answer.status, { "content-type": contentType, ...answer.headers })
         // An empty ExportTraceServiceResponse is a valid answer in both encodings.
         res.end(contentType === "application/json" ? "{}" : Buffer.alloc(0))
@@ -156,18 +156,9 @@ export const startStrictReceiver = async (options: StrictReceiverOptions = {}): 
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
-  const endpoint = `http://127.0.0.1:${port}`
-  return {
-    url: `${endpoint}/v1/traces`,
-    endpoint,
-    spans: collector.spans,
-    requests: collector.requests,
-    waitForSpans: collector.waitForSpans,
-    reset: collector.reset,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
-  }
+  return collector.receiver(`http://127.0.0.1:${port}`, () =>
+    new Promise<void>((resolve, reject) => {
+      server.closeAllConnections()
+      server.close((error) => (error ? reject(error) : resolve()))
+    }))
 }
