@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { resolveSettings, settingsFromEnvironment, type TracingOptions, type TracingSettings } from "../config.js"
 import { TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION } from "../semconv.js"
+import { VERSION } from "../version.js"
 import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
 import { installDiagLogger } from "./diagLogger.js"
 import { register } from "./globalRegistration.js"
@@ -28,7 +29,6 @@ import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
 import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
-import { VERSION } from "../version.js"
 
 const makeExporter = (name: TracingSettings["exporters"][number], settings: TracingSettings): SpanExporter =>
   name === "otlp" ? makeOtlpExporter(settings.otlp) : new ConsoleSpanExporter()

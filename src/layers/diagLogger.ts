@@ -5,6 +5,7 @@
  */
 import { diag, DiagConsoleLogger, DiagLogLevel } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import type { LogLevelName } from "../config.js"
 
 const levels: Record<LogLevelName, DiagLogLevel> = {
@@ -25,7 +26,7 @@ const levels: Record<LogLevelName, DiagLogLevel> = {
  * yield* installDiagLogger("debug")
  * ```
  */
-export const installDiagLogger = (level: LogLevelName): Effect.Effect<void, never, import("effect/Scope").Scope> =>
+export const installDiagLogger = (level: LogLevelName): Effect.Effect<void, never, Scope.Scope> =>
   level === "none"
     ? Effect.void
     : Effect.acquireRelease(
