@@ -125,6 +125,7 @@ describe("tracer.startSpan", () => {
     })
     try {
       span.setAttribute("progress", 0)
+      span.setAttributes({ "items.count": items.length, "items.kind": "numbers" })
       for (let i = 0; i < items.length; i++) {
         await Promise.resolve(items[i])
         if (i % 100 === 0) {
@@ -141,7 +142,13 @@ describe("tracer.startSpan", () => {
       span.end()
     }
     const recorded = only("manual_operation")
-    expect(recorded.attributes).toEqual({ "operation.type": "batch", "operation.size": 1000, progress: 80 })
+    expect(recorded.attributes).toEqual({
+      "operation.type": "batch",
+      "operation.size": 1000,
+      progress: 80,
+      "items.count": 250,
+      "items.kind": "numbers"
+    })
     expect(recorded.events.map((event) => event.attributes?.processed)).toEqual([0, 100, 200])
     expect(recorded.status.code).toBe(SpanStatusCode.OK)
     expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/)
