@@ -1,0 +1,91 @@
+/**
+ * A `TextMapPropagator` for W3C Trace Context (`traceparent`, `tracestate`) on our codecs.
+ *
+ * @since 0.1.0
+ */
+import {
+  type Context,
+  createContextKey,
+  isSpanContextValid,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  trace,
+  TraceFlags
+} from "@opentelemetry/api"
+import { isTracingSuppressed } from "@opentelemetry/core"
+import { FLAG_RANDOM, FLAG_SAMPLED, formatTraceparent, parseTraceparent } from "./traceparent.js"
+import { W3CTraceState } from "./W3CTraceState.js"
+
+export const TRACEPARENT = "traceparent"
+export const TRACESTATE = "tracestate"
+
+/** The trace id and flags that arrived with a remote parent, kept for the random flag. */
+const REMOTE_PARENT = createContextKey("@blipee/tracing/remote-parent")
+interface RemoteParent {
+  readonly traceId: string
+  readonly flags: number
+}
+
+export interface W3CTraceContextOptions {
+  /**
+   * Our own `tracestate` entry: when set, each outgoing request carries `key=<span id>` at
+   * the front, as the specification's example vendors do.
+   */
+  readonly vendorKey?: string | undefined
+}
+
+/**
+ * @example
+ * ```ts
+ * propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+ * ```
+ */
+export class W3CTraceContextPropagator implements TextMapPropagator {
+  constructor(private readonly options: W3CTraceContextOptions = {}) {}
+
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    const spanContext = trace.getSpanContext(context)
+    if (spanContext === undefined || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return
+    const remote = context.getValue(REMOTE_PARENT) as RemoteParent | undefined
+    // The random flag says how the trace id was made: passed on from the trace's origin, or set
+    // for a trace that started here (the SDK's trace ids are random).
+    const random = spanContext.isRemote
+      ? spanContext.traceFlags & FLAG_RANDOM
+      : remote?.traceId === spanContext.traceId
+      ? remote.flags & FLAG_RANDOM
+      : FLAG_RANDOM
+    setter.set(
+      carrier,
+      TRACEPARENT,
+      formatTraceparent({
+        traceId: spanContext.traceId,
+        parentId: spanContext.spanId,
+        flags: (spanContext.traceFlags & FLAG_SAMPLED) | random
+      })
+    )
+    let traceState = spanContext.traceState
+    if (this.options.vendorKey !== undefined && !spanContext.isRemote) {
+      traceState = (traceState ?? new W3CTraceState()).set(this.options.vendorKey, spanContext.spanId)
+    }
+    const serialized = traceState?.serialize()
+    if (serialized) setter.set(carrier, TRACESTATE, serialized)
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const parent = parseTraceparent(getter.get(carrier, TRACEPARENT))
+    if (parent === undefined) return context
+    const traceState = W3CTraceState.parse(getter.get(carrier, TRACESTATE))
+    return trace.setSpanContext(context, {
+      traceId: parent.traceId,
+      spanId: parent.parentId,
+      traceFlags: parent.flags & (TraceFlags.SAMPLED | FLAG_RANDOM),
+      isRemote: true,
+      ...(traceState === undefined ? {} : { traceState })
+    }).setValue(REMOTE_PARENT, { traceId: parent.traceId, flags: parent.flags } satisfies RemoteParent)
+  }
+
+  fields(): Array<string> {
+    return [TRACEPARENT, TRACESTATE]
+  }
+}
