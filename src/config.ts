@@ -14,6 +14,8 @@ import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import { isBaggageKey } from "./propagation/baggage.js"
+import { isTracestateKey } from "./propagation/tracestate.js"
 import { DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME, SERVICE_VERSION } from "./semconv.js"
 
 // ---------------------------------------------------------------------------
@@ -37,7 +39,7 @@ export type ExporterName = typeof exporterNames[number]
 export const otlpProtocols = ["http/protobuf", "http/json"] as const
 export type OtlpProtocol = typeof otlpProtocols[number]
 
-export const propagatorNames = ["tracecontext", "baggage", "none"] as const
+export const propagatorNames = ["tracecontext", "baggage", "b3", "b3multi", "xray", "none"] as const
 export type PropagatorName = typeof propagatorNames[number]
 
 export const logLevelNames = ["none", "error", "warn", "info", "debug", "verbose", "all"] as const
@@ -79,6 +81,13 @@ export interface TracingOptions {
   readonly batch?: BatchOptions | undefined
   /** Global propagators for the OpenTelemetry API. Default `["tracecontext", "baggage"]`. */
   readonly propagators?: ReadonlyArray<PropagatorName> | undefined
+  /**
+   * Our own `tracestate` entry: outgoing requests carry `key=<span id>` at the front of
+   * `tracestate`. Off by default.
+   */
+  readonly traceStateVendorKey?: string | undefined
+  /** Baggage keys whose values are copied onto every span as attributes. Default none. */
+  readonly baggageSpanAttributes?: ReadonlyArray<string> | undefined
   /** OpenTelemetry `diag` log level. Default `none`. */
   readonly logLevel?: LogLevelName | undefined
   /** How long releasing the layer waits for the last export. Default 5000 ms. */
@@ -141,6 +150,8 @@ export interface TracingSettings {
     readonly exportTimeoutMillis: number
   }
   readonly propagators: ReadonlyArray<Exclude<PropagatorName, "none">>
+  readonly traceStateVendorKey: string | undefined
+  readonly baggageSpanAttributes: ReadonlyArray<string>
   readonly logLevel: LogLevelName
   readonly shutdownTimeoutMillis: number
   readonly spanExporter: SpanExporter | undefined
@@ -186,6 +197,8 @@ export type OptionPath =
   | "batch.scheduledDelayMillis"
   | "batch.exportTimeoutMillis"
   | "propagators"
+  | "traceStateVendorKey"
+  | "baggageSpanAttributes"
   | "logLevel"
   | "shutdownTimeoutMillis"
 
@@ -195,6 +208,11 @@ class Invalid {
 
 const check = (ok: boolean, path: OptionPath, message: string) => {
   if (!ok) throw new Invalid(path, message)
+}
+
+const satisfying = <A>(path: OptionPath, value: A, ok: (value: NonNullable<A>) => boolean, message: string): A => {
+  check(value === undefined || value === null || ok(value as NonNullable<A>), path, message)
+  return value
 }
 
 const ratio = (path: OptionPath, value: number | undefined): number | undefined => {
@@ -316,6 +334,15 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       )
     },
     propagators: resolveList("propagators", options.propagators ?? ["tracecontext", "baggage"], propagatorNames),
+    traceStateVendorKey: satisfying(
+      "traceStateVendorKey",
+      options.traceStateVendorKey,
+      isTracestateKey,
+      "must be a tracestate key (a-z, 0-9, _-*/@)"
+    ),
+    baggageSpanAttributes: (options.baggageSpanAttributes ?? []).map((key) =>
+      satisfying("baggageSpanAttributes", key, isBaggageKey, `has an invalid baggage key ${JSON.stringify(key)}`)
+    ),
     logLevel: oneOf("logLevel", options.logLevel ?? "none", logLevelNames),
     shutdownTimeoutMillis: count(
       "shutdownTimeoutMillis",
@@ -459,6 +486,8 @@ const environmentLabels: OptionLabels = {
   "batch.scheduledDelayMillis": "OTEL_BSP_SCHEDULE_DELAY",
   "batch.exportTimeoutMillis": "OTEL_BSP_EXPORT_TIMEOUT",
   propagators: "OTEL_PROPAGATORS",
+  traceStateVendorKey: "BLIPEE_TRACESTATE_VENDOR_KEY",
+  baggageSpanAttributes: "BLIPEE_BAGGAGE_SPAN_ATTRIBUTES",
   logLevel: "OTEL_LOG_LEVEL"
 }
 
@@ -497,6 +526,8 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     scheduledDelay: variable("OTEL_BSP_SCHEDULE_DELAY", asNumber),
     exportTimeout: variable("OTEL_BSP_EXPORT_TIMEOUT", asNumber),
     propagators: variable("OTEL_PROPAGATORS", asList),
+    traceStateVendorKey: variable("BLIPEE_TRACESTATE_VENDOR_KEY", asString),
+    baggageSpanAttributes: variable("BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", (raw) => Either.right(raw.split(",").map((key) => key.trim()))),
     logLevel: variable("OTEL_LOG_LEVEL", asLower)
   }),
   (env): TracingOptions => ({
@@ -527,6 +558,8 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       exportTimeoutMillis: env.exportTimeout
     },
     propagators: env.propagators as ReadonlyArray<PropagatorName> | undefined,
+    traceStateVendorKey: env.traceStateVendorKey,
+    baggageSpanAttributes: env.baggageSpanAttributes,
     logLevel: env.logLevel as LogLevelName | undefined
   })
 )

@@ -29,6 +29,33 @@ export const TELEMETRY_DISTRO_VERSION = "telemetry.distro.version"
 export const CODE_FUNCTION_NAME = "code.function.name"
 
 // ---------------------------------------------------------------------------
+// HTTP (stable)
+// ---------------------------------------------------------------------------
+
+export {
+  ATTR_CLIENT_ADDRESS as CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE as ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD as HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL as HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE as HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE as HTTP_ROUTE,
+  ATTR_SERVER_ADDRESS as SERVER_ADDRESS,
+  ATTR_SERVER_PORT as SERVER_PORT,
+  ATTR_URL_PATH as URL_PATH,
+  ATTR_URL_QUERY as URL_QUERY,
+  ATTR_URL_SCHEME as URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL as USER_AGENT_ORIGINAL
+} from "@opentelemetry/semantic-conventions"
+
+// ---------------------------------------------------------------------------
+// Tenant (every span started for a tenant)
+// ---------------------------------------------------------------------------
+
+export const TENANT_ID = "tenant.id"
+/** Incubating: `user.id`. */
+export const USER_ID = "user.id"
+
+// ---------------------------------------------------------------------------
 // Health check span (the seed guide's)
 // ---------------------------------------------------------------------------
 

@@ -11,9 +11,10 @@ import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { context, diag, trace, type Tracer } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { resolveSettings, settingsFromEnvironment, type TracingOptions } from "../config.js"
+import { withContextValues } from "../context/bridge.js"
+import { layerEffectTracer } from "../layers/effectTracer.js"
 import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { layerSettings } from "../layers/Tracing.js"
 import type { TracingStats } from "../layers/TracingStats.js"
@@ -32,11 +33,7 @@ const state: FacadeState = ((globalThis as any)[stateKey] ??= { owned: undefined
 export const facadeTracer: Tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
 
 /** Runs Effect programs with an Effect tracer over the forwarding tracer: it owns nothing. */
-const effectRuntime = ManagedRuntime.make(
-  Layer.unwrapEffect(Effect.map(OtelTracer.make, Layer.setTracer)).pipe(
-    Layer.provide(Layer.succeed(OtelTracer.OtelTracer, facadeTracer))
-  )
-)
+const effectRuntime = ManagedRuntime.make(layerEffectTracer(facadeTracer))
 
 /**
  * Starts tracing for this process from the `OTEL_*` environment, with `options` on top, and
@@ -109,11 +106,15 @@ export const ensureTracing = (): void => {
  */
 export const runTraced = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
   ensureTracing()
-  if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(effect, false))
-  const parent = trace.getSpan(context.active())?.spanContext()
+  const active = context.active()
+  // The caller's baggage and tenant go in; baggage the effect sets comes back out.
+  const program = withContextValues(active)(effect)
+  if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(program, false))
+  // The parent is passed explicitly: Effect's scheduler may resume fibers in another async context.
+  const parent = trace.getSpan(active)?.spanContext()
   return effectRuntime.runPromise(
     parent === undefined || !trace.isSpanContextValid(parent)
-      ? effect
-      : Effect.withParentSpan(effect, OtelTracer.makeExternalSpan(parent))
+      ? program
+      : Effect.withParentSpan(program, OtelTracer.makeExternalSpan(parent))
   )
 }

@@ -6,7 +6,6 @@
  * @since 0.1.0
  */
 import { diag } from "@opentelemetry/api"
-import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources"
 import {
   BasicTracerProvider,
@@ -22,11 +21,13 @@ import { TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION } from "../semconv.js"
 import { VERSION } from "../version.js"
 import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
 import { installDiagLogger } from "./diagLogger.js"
+import { layerEffectTracer } from "./effectTracer.js"
 import { register } from "./globalRegistration.js"
 import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
 import { makeOtlpExporter } from "./otlpExporter.js"
 import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
+import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
 import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
 
@@ -38,6 +39,7 @@ const makeProcessors = (settings: TracingSettings, stats: TracingStatsCounters):
   if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
   return [
     new StatsSpanProcessor(stats),
+    new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
     ...exporters.map((exporter) =>
       new BatchSpanProcessor(new MonitoredSpanExporter(exporter, stats), settings.batch)
     ),
@@ -94,16 +96,11 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
       (provider) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
     )
     yield* Effect.acquireRelease(
-      Effect.sync(() => register({ provider, propagator: makePropagator(settings.propagators), stats })),
+      Effect.sync(() => register({ provider, propagator: makePropagator(settings), stats })),
       (release) => Effect.sync(release)
     )
     const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
-    return Layer.merge(
-      Layer.unwrapEffect(Effect.map(OtelTracer.make, Layer.setTracer)).pipe(
-        Layer.provide(Layer.succeed(OtelTracer.OtelTracer, tracer))
-      ),
-      Layer.succeed(TracingStats, stats)
-    )
+    return Layer.merge(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
   }))
 }
 

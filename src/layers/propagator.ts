@@ -4,21 +4,38 @@
  * @since 0.1.0
  */
 import type { TextMapPropagator } from "@opentelemetry/api"
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core"
+import { CompositePropagator } from "@opentelemetry/core"
+import { AWSXRayPropagator } from "@opentelemetry/propagator-aws-xray"
+import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3"
 import type { TracingSettings } from "../config.js"
-
-const propagatorsByName = {
-  tracecontext: () => new W3CTraceContextPropagator(),
-  baggage: () => new W3CBaggagePropagator()
-} as const
+import { baggageOf } from "../context/scope.js"
+import { W3CBaggagePropagator } from "../propagation/W3CBaggagePropagator.js"
+import { W3CTraceContextPropagator } from "../propagation/W3CTraceContextPropagator.js"
 
 /**
- * A composite of the named propagators, in the order given.
+ * A composite of the named propagators, in the order given: our W3C Trace Context and Baggage
+ * codecs, and the OpenTelemetry packages for B3 (single and multi header) and AWS X-Ray.
  *
  * @example
  * ```ts
- * makePropagator(["tracecontext", "baggage"]).inject(context.active(), headers, defaultTextMapSetter)
+ * makePropagator(settings).inject(context.active(), headers, defaultTextMapSetter)
  * ```
  */
-export const makePropagator = (names: TracingSettings["propagators"]): TextMapPropagator =>
-  new CompositePropagator({ propagators: names.map((name) => propagatorsByName[name]()) })
+export const makePropagator = (settings: Pick<TracingSettings, "propagators" | "traceStateVendorKey">): TextMapPropagator =>
+  new CompositePropagator({
+    propagators: settings.propagators.map((name) => {
+      switch (name) {
+        case "tracecontext":
+          return new W3CTraceContextPropagator({ vendorKey: settings.traceStateVendorKey })
+        case "baggage":
+          // The request scope's baggage, which `baggage.set` and Effect's `Baggage` change.
+          return new W3CBaggagePropagator((context) => baggageOf(context).values())
+        case "b3":
+          return new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER })
+        case "b3multi":
+          return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER })
+        case "xray":
+          return new AWSXRayPropagator()
+      }
+    })
+  })

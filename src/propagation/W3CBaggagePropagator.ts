@@ -34,6 +34,11 @@ export const toBaggage = (entries: Iterable<BaggageEntry>): Baggage => {
   return propagation.createBaggage(record)
 }
 
+/** Reads the entries to send from a context; by default its OpenTelemetry baggage. */
+export type BaggageReader = (context: Context) => Iterable<BaggageEntry>
+
+const readOtelBaggage: BaggageReader = (context) => baggageEntries(propagation.getBaggage(context))
+
 /**
  * @example
  * ```ts
@@ -41,9 +46,11 @@ export const toBaggage = (entries: Iterable<BaggageEntry>): Baggage => {
  * ```
  */
 export class W3CBaggagePropagator implements TextMapPropagator {
+  constructor(private readonly read: BaggageReader = readOtelBaggage) {}
+
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     if (isTracingSuppressed(context)) return
-    const value = formatBaggage(baggageEntries(propagation.getBaggage(context)))
+    const value = formatBaggage(this.read(context))
     if (value !== "") setter.set(carrier, BAGGAGE, value)
   }
 

@@ -1,0 +1,75 @@
+/**
+ * `withTracing(handler)`: a SERVER span around a Web-standard route handler (Next.js App
+ * Router, Hono, Bun, Deno): the caller's trace context extracted, a request scope for baggage
+ * and tenant, the status taken from the response.
+ *
+ * @since 0.1.0
+ */
+import { context, SpanKind, trace } from "@opentelemetry/api"
+import { extractContext } from "../context/headers.js"
+import { baggageOf, RequestScope, type TenantInfo, withScope } from "../context/scope.js"
+import { errorType, serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
+import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE } from "../semconv.js"
+import { ensureTracing, facadeTracer } from "./runtime.js"
+import { recordFailure } from "./spanScope.js"
+
+export interface WithTracingOptions<Req extends Request = Request> {
+  /** The route template for `http.route` and the span name (`/api/users/[id]`), never the raw path. */
+  readonly route?: string | undefined
+  /** Who the request acts for; its spans then carry `tenant.id` and `user.id`. */
+  readonly tenant?: ((request: Req) => TenantInfo | undefined) | undefined
+  /**
+   * The response for a thrown error, after it was recorded on the span. By default the error
+   * is logged with `console.error` and the response is a plain 500.
+   */
+  readonly onError?: ((error: unknown, request: Req) => Response | Promise<Response>) | undefined
+}
+
+const defaultOnError = (error: unknown) => {
+  console.error(error)
+  return new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain" } })
+}
+
+/**
+ * Wraps a route handler `(request, context?) => Response | Promise<Response>`; the wrapped
+ * handler has the same signature, so it can be exported as is.
+ *
+ * @example
+ * ```ts
+ * export const GET = withTracing(async (request: NextRequest) => {
+ *   const data = await fetchData()
+ *   return NextResponse.json(data)
+ * }, { route: "/api/data" })
+ * ```
+ */
+export const withTracing = <Req extends Request, Rest extends Array<unknown>>(
+  handler: (request: Req, ...rest: Rest) => Response | Promise<Response>,
+  options: WithTracingOptions<Req> = {}
+): (request: Req, ...rest: Rest) => Promise<Response> =>
+async (request, ...rest) => {
+  ensureTracing()
+  const extracted = extractContext(request)
+  let tenant: TenantInfo | undefined
+  try {
+    tenant = options.tenant?.(request)
+  } catch (error) {
+    // A failing tenant hook costs the tenant attributes, not the request.
+    console.warn("@blipee/tracing: the withTracing tenant hook threw; continuing without a tenant", error)
+  }
+  const parent = withScope(extracted, new RequestScope(baggageOf(extracted), tenant))
+  const { name, attributes } = serverSpanStart({ method: request.method, url: request.url, headers: request.headers, route: options.route })
+  const span = facadeTracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent)
+  try {
+    const response = await context.with(trace.setSpan(parent, span), () => handler(request, ...rest))
+    serverSpanEnd(span, response.status)
+    return response
+  } catch (error) {
+    recordFailure(span, error)
+    span.setAttribute(ERROR_TYPE, errorType(error))
+    const response = await (options.onError ?? defaultOnError)(error, request)
+    span.setAttribute(HTTP_RESPONSE_STATUS_CODE, response.status)
+    return response
+  } finally {
+    span.end()
+  }
+}
