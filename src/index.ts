@@ -26,10 +26,17 @@ export { TracingStats, type ExporterState, type TracingStatsSnapshot } from "./l
 export { ConsoleSpanExporter, renderWaterfall } from "./layers/ConsoleSpanExporter.js"
 export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 
+// Context
+export * as Baggage from "./context/Baggage.js"
+export * as Tenant from "./context/Tenant.js"
+export type { TenantInfo } from "./context/scope.js"
+
 // Promise facade
 export { initTracing, runTraced, shutdownTracing } from "./facade/runtime.js"
 export { traceAsync } from "./facade/traceAsync.js"
 export { tracer } from "./facade/tracer.js"
 export { Trace, type TraceOptions } from "./facade/Trace.js"
 export { tracingHealth, type TracingHealth } from "./facade/health.js"
+export { baggage, extractTraceContext, injectTraceContext } from "./facade/propagation.js"
+export { withTracing, type WithTracingOptions } from "./facade/withTracing.js"
 export { SpanKind, SpanStatusCode, type Span, type Attributes } from "@opentelemetry/api"

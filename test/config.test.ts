@@ -129,6 +129,18 @@ describe("configuration from the environment", () => {
     expect(s.batch.maxQueueSize).toBe(100)
   })
 
+  it("reads the propagators and our own BLIPEE_ variables", () => {
+    const s = settings({
+      OTEL_PROPAGATORS: "tracecontext,baggage,b3,b3multi,xray",
+      BLIPEE_TRACESTATE_VENDOR_KEY: "blipee",
+      BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "request.priority, tenant.tier"
+    })
+    expect(s.propagators).toEqual(["tracecontext", "baggage", "b3", "b3multi", "xray"])
+    expect(s.traceStateVendorKey).toBe("blipee")
+    expect(s.baggageSpanAttributes).toEqual(["request.priority", "tenant.tier"])
+    expect(settings({ OTEL_PROPAGATORS: "none" }).propagators).toEqual([])
+  })
+
   it("accepts none as the only exporter", () => {
     expect(settings({ OTEL_TRACES_EXPORTER: "none" }).exporters).toEqual([])
   })
@@ -159,6 +171,9 @@ describe("configuration from the environment", () => {
     ["OTEL_ENABLED", { OTEL_ENABLED: "nope" }],
     ["OTEL_SDK_DISABLED", { OTEL_SDK_DISABLED: "1" }],
     ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "tracecontext,carrier-pigeon" }],
+    ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "jaeger" }],
+    ["BLIPEE_TRACESTATE_VENDOR_KEY", { BLIPEE_TRACESTATE_VENDOR_KEY: "Blipee" }],
+    ["BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", { BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "ok,not ok" }],
     ["OTEL_LOG_LEVEL", { OTEL_LOG_LEVEL: "loud" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team=%E0%A4%A" }]

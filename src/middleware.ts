@@ -1,0 +1,6 @@
+/**
+ * `@blipee/tracing/middleware`: SERVER spans for incoming requests.
+ *
+ * @since 0.1.0
+ */
+export { withTracing, type WithTracingOptions } from "./facade/withTracing.js"
