@@ -10,6 +10,7 @@ import {
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from "../../src/propagation.js"
+import type { TracingOptions } from "../../src/index.js"
 import { layerTest } from "../../src/testing.js"
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -90,7 +91,7 @@ describe("W3CBaggagePropagator", () => {
 })
 
 describe("OTEL_PROPAGATORS", () => {
-  const injected = (propagators: Parameters<typeof layerTest>[0]["propagators"]) =>
+  const injected = (propagators: TracingOptions["propagators"]) =>
     Effect.gen(function*() {
       const span = trace.getTracer("test").startSpan("outgoing")
       const out: Record<string, string> = {}

@@ -17,7 +17,7 @@ const toRequest = (req: http.IncomingMessage, origin: string, body: Buffer): Req
   return new Request(new URL(req.url ?? "/", origin), {
     method,
     headers,
-    ...(method === "GET" || method === "HEAD" ? {} : { body })
+    ...(method === "GET" || method === "HEAD" ? {} : { body: new Uint8Array(body) })
   })
 }
 
