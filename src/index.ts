@@ -26,6 +26,9 @@ export { TracingStats, type ExporterState, type TracingStatsSnapshot } from "./l
 export { ConsoleSpanExporter, renderWaterfall } from "./layers/ConsoleSpanExporter.js"
 export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 
+// Services
+export * as HttpServerTracing from "./services/HttpServerTracing.js"
+
 // Context
 export * as Baggage from "./context/Baggage.js"
 export * as Tenant from "./context/Tenant.js"

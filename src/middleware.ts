@@ -4,3 +4,4 @@
  * @since 0.1.0
  */
 export { withTracing, type WithTracingOptions } from "./facade/withTracing.js"
+export * as HttpServerTracing from "./services/HttpServerTracing.js"

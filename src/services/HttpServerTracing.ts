@@ -1,0 +1,149 @@
+/**
+ * SERVER spans for `@effect/platform` HTTP servers, in the same shape as `withTracing`: the
+ * caller's `traceparent`, `tracestate` and `baggage` extracted, `{method} {route}` names from
+ * `HttpRouter`'s route, error status on 5xx only.
+ *
+ * The platform's own server span is replaced, not doubled: `serve` turns it off.
+ *
+ * @since 0.1.0
+ */
+import { type Span as OtelSpan, ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
+import { BaggageRef } from "../context/Baggage.js"
+import { extractContext } from "../context/headers.js"
+import { baggageOf, RequestScope, type TenantInfo, withScope } from "../context/scope.js"
+import { TenantRef } from "../context/Tenant.js"
+import { forwardingTracerProvider } from "../layers/globalRegistration.js"
+import { ERROR_TYPE, HTTP_ROUTE } from "../semconv.js"
+import { errorType, serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
+import { VERSION } from "../version.js"
+
+export interface ServerTracingOptions {
+  /** Who the request acts for; its spans then carry `tenant.id` and `user.id`. */
+  readonly tenant?: ((request: HttpServerRequest.HttpServerRequest) => TenantInfo | undefined) | undefined
+}
+
+const tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
+
+/**
+ * The server span as Effect's parent span: Effect spans inside nest under it, and the
+ * router's `http.route` annotation renames it to `{method} {route}`.
+ */
+class ServerSpan implements Tracer.Span {
+  readonly _tag = "Span"
+  readonly parent = Option.none()
+  readonly context = Context.empty()
+  readonly links: Array<Tracer.SpanLink> = []
+  readonly kind = "server"
+  readonly attributes = new Map<string, unknown>()
+  readonly spanId: string
+  readonly traceId: string
+  readonly sampled: boolean
+  status: Tracer.SpanStatus
+
+  constructor(readonly span: OtelSpan, readonly name: string, private readonly method: string, startTime: bigint) {
+    const spanContext = span.spanContext()
+    this.spanId = spanContext.spanId
+    this.traceId = spanContext.traceId
+    this.sampled = (spanContext.traceFlags & 1) === 1
+    this.status = { _tag: "Started", startTime }
+  }
+
+  attribute(key: string, value: unknown): void {
+    this.attributes.set(key, value)
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
+      this.span.setAttribute(key, value)
+    }
+    if (key === HTTP_ROUTE && typeof value === "string") this.span.updateName(`${this.method} ${value}`)
+  }
+
+  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
+    this.span.addEvent(name, attributes as Record<string, string>)
+  }
+
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
+    this.links.push(...links)
+  }
+
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+  }
+}
+
+const recordExit = (span: OtelSpan, exit: Exit.Exit<unknown, unknown>) => {
+  if (exit._tag === "Success" || Cause.isInterruptedOnly(exit.cause)) return
+  const [error] = Cause.prettyErrors(exit.cause)
+  if (error !== undefined) {
+    span.recordException(error)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+  }
+  span.setAttribute(ERROR_TYPE, errorType(Cause.squash(exit.cause)))
+}
+
+/**
+ * The middleware. Use it through `serve`, which also turns the platform's own span off.
+ *
+ * @example
+ * ```ts
+ * HttpServer.serve(router, HttpServerTracing.middleware())
+ * ```
+ */
+export const middleware = (options: ServerTracingOptions = {}) =>
+  HttpMiddleware.make((app) =>
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const extracted = extractContext(request.headers, ROOT_CONTEXT)
+      const url = Option.getOrUndefined(HttpServerRequest.toURL(request))
+      const start = serverSpanStart({
+        method: request.method,
+        url: url?.href ?? request.url,
+        headers: request.headers,
+        remoteAddress: Option.getOrUndefined(request.remoteAddress)
+      })
+      let tenant: TenantInfo | undefined
+      try {
+        tenant = options.tenant?.(request)
+      } catch {
+        tenant = undefined
+      }
+      const baggage = baggageOf(extracted)
+      const span = tracer.startSpan(
+        start.name,
+        { kind: SpanKind.SERVER, attributes: start.attributes },
+        withScope(extracted, new RequestScope(baggage, tenant))
+      )
+      const parent = new ServerSpan(span, start.name, start.name.split(" ")[0]!, BigInt(Date.now()) * 1_000_000n)
+      const exit = yield* app.pipe(
+        Effect.withParentSpan(parent),
+        Effect.locally(BaggageRef, baggage),
+        Effect.locally(TenantRef, tenant),
+        Effect.exit
+      )
+      serverSpanEnd(span, HttpServerError.exitResponse(exit).status)
+      // After the status: a thrown error's class is a more precise `error.type` than "500".
+      recordExit(span, exit)
+      span.end()
+      return yield* exit
+    })
+  )
+
+/**
+ * Serves an app with these SERVER spans instead of the platform's.
+ *
+ * @example
+ * ```ts
+ * HttpServerTracing.serve(router).pipe(Layer.provide(NodeHttpServer.layer(createServer, { port: 3000 })))
+ * ```
+ */
+export const serve = <E, R>(app: HttpApp.Default<E, R>, options: ServerTracingOptions = {}) =>
+  HttpServer.serve(app, middleware(options)).pipe(HttpMiddleware.withTracerDisabledWhen(() => true))

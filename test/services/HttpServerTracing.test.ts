@@ -1,0 +1,95 @@
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { createServer } from "node:http"
+import { Baggage, Tenant } from "../../src/index.js"
+import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
+import { TestSpans, TracingTest } from "../../src/testing.js"
+
+const router = HttpRouter.empty.pipe(
+  HttpRouter.get(
+    "/users/:id",
+    Effect.gen(function*() {
+      yield* Effect.withSpan(Effect.void, "load_user")
+      return yield* HttpServerResponse.json({
+        baggage: yield* Baggage.getAll,
+        tenant: Option.getOrUndefined(yield* Tenant.current)
+      })
+    })
+  ),
+  HttpRouter.get("/missing", HttpServerResponse.text("no", { status: 404 })),
+  HttpRouter.get("/unavailable", HttpServerResponse.text("down", { status: 503 })),
+  HttpRouter.get("/defect", Effect.die(new TypeError("broken handler")))
+)
+
+const ServerLive = HttpServerTracing.serve(router, {
+  tenant: (request) => request.headers["x-org"] === undefined ? undefined : { organizationId: request.headers["x-org"] }
+}).pipe(
+  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+  Layer.provideMerge(TracingTest)
+)
+
+const call = (path: string, headers: Record<string, string> = {}) =>
+  Effect.gen(function*() {
+    const server = yield* HttpServer.HttpServer
+    const address = server.address as HttpServer.TcpAddress
+    const response = yield* Effect.promise(() => fetch(`http://127.0.0.1:${address.port}${path}`, { headers }))
+    const body = yield* Effect.promise(() => response.text())
+    // The server span ends just after the response is written.
+    yield* Effect.sleep(20)
+    const spans = yield* TestSpans
+    const server_ = (yield* spans.all).filter((span) => span.kind === SpanKind.SERVER)
+    return { status: response.status, body, server: server_, spans }
+  })
+
+describe("HttpServerTracing", () => {
+  it.live("gives each request one SERVER span named by the route, with the caller's context", () =>
+    Effect.gen(function*() {
+      const { status, body, server, spans } = yield* call("/users/42?api_key=s3cr3t", {
+        traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        tracestate: "congo=t61rcWkgMzE",
+        baggage: "user.id=user-123",
+        "x-org": "org-456"
+      })
+      expect(status).toBe(200)
+      expect(JSON.parse(body)).toEqual({ baggage: { "user.id": "user-123" }, tenant: { organizationId: "org-456" } })
+      expect(server).toHaveLength(1)
+      const span = server[0]!
+      expect(span.name).toBe("GET /users/:id")
+      expect(span.spanContext().traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736")
+      expect(span.parentSpanContext?.spanId).toBe("00f067aa0ba902b7")
+      expect(span.spanContext().traceState?.serialize()).toBe("congo=t61rcWkgMzE")
+      expect(span.attributes).toMatchObject({
+        "http.request.method": "GET",
+        "http.route": "/users/:id",
+        "url.path": "/users/42",
+        "url.query": "api_key=REDACTED",
+        "http.response.status_code": 200,
+        "tenant.id": "org-456"
+      })
+      const [child] = yield* spans.byName("load_user")
+      expect(child!.parentSpanContext?.spanId).toBe(span.spanContext().spanId)
+      expect(child!.attributes["tenant.id"]).toBe("org-456")
+    }).pipe(Effect.provide(ServerLive)))
+
+  it.live("marks 5xx and defects as errors, and 4xx not", () =>
+    Effect.gen(function*() {
+      const missing = yield* call("/missing")
+      expect(missing.server.at(-1)!.status.code).toBe(SpanStatusCode.UNSET)
+      const unavailable = yield* call("/unavailable")
+      expect(unavailable.server.at(-1)!.status.code).toBe(SpanStatusCode.ERROR)
+      expect(unavailable.server.at(-1)!.attributes["error.type"]).toBe("503")
+      const defect = yield* call("/defect")
+      expect(defect.status).toBe(500)
+      const span = defect.server.at(-1)!
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "broken handler" })
+      expect(span.attributes).toMatchObject({ "error.type": "TypeError", "http.response.status_code": 500 })
+      expect(span.events.map((event) => event.name)).toContain("exception")
+    }).pipe(Effect.provide(ServerLive)))
+})
