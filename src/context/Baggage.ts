@@ -10,7 +10,7 @@ import * as FiberRef from "effect/FiberRef"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import { type BaggageEntry, isBaggageKey } from "../propagation/baggage.js"
-import { type BaggageEntries, emptyBaggage, toBaggageEntries } from "./scope.js"
+import { type BaggageEntries, type BaggageInput, baggageList, emptyBaggage, toBaggageEntries } from "./scope.js"
 
 /** A key that is not an RFC 7230 token cannot travel in the `baggage` header. */
 export class InvalidBaggageKey extends Data.TaggedError("InvalidBaggageKey")<{ readonly key: string }> {
@@ -91,11 +91,9 @@ export const remove = (key: string): Effect.Effect<void> =>
  * program.pipe(Baggage.withBaggage({ "tenant.id": "tenant-456" }))
  * ```
  */
-export const withBaggage = (added: Readonly<Record<string, string>> | Iterable<BaggageEntry>) =>
+export const withBaggage = (added: BaggageInput) =>
 <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | InvalidBaggageKey, R> => {
-  const list: Array<BaggageEntry> = Symbol.iterator in added
-    ? [...(added as Iterable<BaggageEntry>)]
-    : Object.entries(added).map(([key, value]) => ({ key, value }))
+  const list = baggageList(added)
   const invalid = list.find((entry) => !isBaggageKey(entry.key))
   if (invalid !== undefined) return Effect.fail(new InvalidBaggageKey({ key: invalid.key }))
   return Effect.locallyWith(effect, BaggageRef, (current) => new Map([...current, ...toBaggageEntries(list)]))

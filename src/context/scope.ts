@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { type Context, createContextKey, propagation } from "@opentelemetry/api"
+import { type Context, createContextKey, diag, propagation } from "@opentelemetry/api"
 import type { BaggageEntry } from "../propagation/baggage.js"
 import { baggageEntries } from "../propagation/W3CBaggagePropagator.js"
 
@@ -43,6 +43,15 @@ export const toBaggageEntries = (entries: Iterable<BaggageEntry>): BaggageEntrie
   return map
 }
 
+/** Entries given as a key → value record, or as entries with metadata. */
+export type BaggageInput = Readonly<Record<string, string>> | Iterable<BaggageEntry>
+
+/** The entries of a `BaggageInput`, in order. */
+export const baggageList = (input: BaggageInput): Array<BaggageEntry> =>
+  Symbol.iterator in input
+    ? [...(input as Iterable<BaggageEntry>)]
+    : Object.entries(input).map(([key, value]) => ({ key, value }))
+
 /**
  * The baggage a context carries: its request scope's, or else the OpenTelemetry baggage in it
  * (as a plain `propagation.extract` leaves it).
@@ -61,3 +70,34 @@ export const baggageOf = (context: Context): BaggageEntries => {
 
 /** The tenant of a context's request scope. */
 export const tenantOf = (context: Context): TenantInfo | undefined => scopeOf(context)?.tenant
+
+/**
+ * A new request scope over an extracted context: the baggage that arrived, and the tenant.
+ *
+ * @example
+ * ```ts
+ * const parent = withRequestScope(extractContext(request), tenant)
+ * ```
+ */
+export const withRequestScope = (extracted: Context, tenant: TenantInfo | undefined): Context =>
+  withScope(extracted, new RequestScope(baggageOf(extracted), tenant))
+
+/**
+ * Calls a user's tenant hook; one that throws costs the tenant attributes, not the request.
+ *
+ * @example
+ * ```ts
+ * const tenant = tenantFromHook(options.tenant, request)
+ * ```
+ */
+export const tenantFromHook = <Req>(
+  hook: ((request: Req) => TenantInfo | undefined) | undefined,
+  request: Req
+): TenantInfo | undefined => {
+  try {
+    return hook?.(request)
+  } catch (error) {
+    diag.warn(`@blipee/tracing: the tenant hook threw, continuing without a tenant: ${String(error)}`)
+    return undefined
+  }
+}

@@ -6,8 +6,15 @@
  */
 import { type Context, context, diag } from "@opentelemetry/api"
 import { extractContext, type HeaderTarget, injectContext } from "../context/headers.js"
-import { baggageOf, RequestScope, scopeOf, toBaggageEntries, withScope } from "../context/scope.js"
-import type { BaggageEntry } from "../propagation/baggage.js"
+import {
+  type BaggageInput,
+  baggageList,
+  baggageOf,
+  RequestScope,
+  scopeOf,
+  toBaggageEntries,
+  withScope
+} from "../context/scope.js"
 import { isBaggageKey } from "../propagation/baggage.js"
 import type { HeaderSource } from "../propagation/headerValue.js"
 import { ensureTracing } from "./runtime.js"
@@ -96,10 +103,8 @@ export const baggage = {
    * Runs `fn` in a new request scope holding the current baggage plus `entries`: for code that
    * is not an HTTP handler (a queue consumer, a cron job).
    */
-  run<R>(entries: Readonly<Record<string, string>> | Iterable<BaggageEntry>, fn: () => R): R {
-    const list: Array<BaggageEntry> = Symbol.iterator in entries
-      ? [...(entries as Iterable<BaggageEntry>)]
-      : Object.entries(entries).map(([key, value]) => ({ key: checkedKey(key), value }))
+  run<R>(entries: BaggageInput, fn: () => R): R {
+    const list = baggageList(entries)
     list.forEach((entry) => checkedKey(entry.key))
     const active = context.active()
     const scope = new RequestScope(

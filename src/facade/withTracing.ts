@@ -7,7 +7,7 @@
  */
 import { context, SpanKind, trace } from "@opentelemetry/api"
 import { extractContext } from "../context/headers.js"
-import { baggageOf, RequestScope, type TenantInfo, withScope } from "../context/scope.js"
+import { type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
 import { errorType, serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
 import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE } from "../semconv.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
@@ -48,15 +48,7 @@ export const withTracing = <Req extends Request, Rest extends Array<unknown>>(
 ): (request: Req, ...rest: Rest) => Promise<Response> =>
 async (request, ...rest) => {
   ensureTracing()
-  const extracted = extractContext(request)
-  let tenant: TenantInfo | undefined
-  try {
-    tenant = options.tenant?.(request)
-  } catch (error) {
-    // A failing tenant hook costs the tenant attributes, not the request.
-    console.warn("@blipee/tracing: the withTracing tenant hook threw; continuing without a tenant", error)
-  }
-  const parent = withScope(extracted, new RequestScope(baggageOf(extracted), tenant))
+  const parent = withRequestScope(extractContext(request), tenantFromHook(options.tenant, request))
   const { name, attributes } = serverSpanStart({ method: request.method, url: request.url, headers: request.headers, route: options.route })
   const span = facadeTracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent)
   try {

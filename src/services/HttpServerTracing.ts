@@ -21,7 +21,7 @@ import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
 import { BaggageRef } from "../context/Baggage.js"
 import { extractContext } from "../context/headers.js"
-import { baggageOf, RequestScope, type TenantInfo, withScope } from "../context/scope.js"
+import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
 import { forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { ERROR_TYPE, HTTP_ROUTE } from "../semconv.js"
@@ -110,22 +110,13 @@ export const middleware = (options: ServerTracingOptions = {}) =>
         headers: request.headers,
         remoteAddress: Option.getOrUndefined(request.remoteAddress)
       })
-      let tenant: TenantInfo | undefined
-      try {
-        tenant = options.tenant?.(request)
-      } catch {
-        tenant = undefined
-      }
-      const baggage = baggageOf(extracted)
-      const span = tracer.startSpan(
-        start.name,
-        { kind: SpanKind.SERVER, attributes: start.attributes },
-        withScope(extracted, new RequestScope(baggage, tenant))
-      )
+      const tenant = tenantFromHook(options.tenant, request)
+      const scoped = withRequestScope(extracted, tenant)
+      const span = tracer.startSpan(start.name, { kind: SpanKind.SERVER, attributes: start.attributes }, scoped)
       const parent = new ServerSpan(span, start.name, start.name.split(" ")[0]!, BigInt(Date.now()) * 1_000_000n)
       const exit = yield* app.pipe(
         Effect.withParentSpan(parent),
-        Effect.locally(BaggageRef, baggage),
+        Effect.locally(BaggageRef, baggageOf(scoped)),
         Effect.locally(TenantRef, tenant),
         Effect.exit
       )
