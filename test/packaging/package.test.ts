@@ -24,7 +24,8 @@ describe("the built package", () => {
       value: 42,
       root: "outer",
       children: ["inner"],
-      layers: ["function", "object", "object"]
+      layers: ["function", "object", "object"],
+      forwardedTrace: "4bf92f3577b34da6a3ce929d0e0e4736"
     })
   })
 })
