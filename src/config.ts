@@ -79,6 +79,7 @@ export interface TracingOptions {
   readonly exporters?: ReadonlyArray<ExporterName> | undefined
   readonly otlp?: OtlpOptions | undefined
   readonly batch?: BatchOptions | undefined
+  readonly http?: HttpOptions | undefined
   /** Global propagators for the OpenTelemetry API. Default `["tracecontext", "baggage"]`. */
   readonly propagators?: ReadonlyArray<PropagatorName> | undefined
   /**
@@ -112,6 +113,25 @@ export interface OtlpOptions {
   readonly compression?: "gzip" | "none" | undefined
 }
 
+/**
+ * A URL pattern: a hostname (`api.example.com`), a wildcard for its subdomains
+ * (`*.example.com`), a URL prefix (`https://api.example.com/v2/`), or a regular expression
+ * tested against the whole URL.
+ */
+export type UrlPattern = string | RegExp
+
+/** Outgoing HTTP calls (`TracedHttpClient`, `traceFetch`, `traceOutgoingRequest`). */
+export interface HttpOptions {
+  /** Only these destinations receive trace headers. Default: all. */
+  readonly propagateTo?: ReadonlyArray<UrlPattern> | undefined
+  /** Calls to these are not traced at all (the OTLP endpoint never is). */
+  readonly ignoreUrls?: ReadonlyArray<UrlPattern> | undefined
+  /** Request headers recorded as `http.request.header.<name>`. Default none. */
+  readonly requestHeaders?: ReadonlyArray<string> | undefined
+  /** Response headers recorded as `http.response.header.<name>`. Default none. */
+  readonly responseHeaders?: ReadonlyArray<string> | undefined
+}
+
 export interface BatchOptions {
   /** Default 100 (the seed guide's). */
   readonly maxQueueSize?: number | undefined
@@ -142,6 +162,12 @@ export interface TracingSettings {
     readonly protocol: OtlpProtocol
     readonly timeoutMillis: number
     readonly compression: "gzip" | "none"
+  }
+  readonly http: {
+    readonly propagateTo: ReadonlyArray<UrlPattern> | undefined
+    readonly ignoreUrls: ReadonlyArray<UrlPattern>
+    readonly requestHeaders: ReadonlyArray<string>
+    readonly responseHeaders: ReadonlyArray<string>
   }
   readonly batch: {
     readonly maxQueueSize: number
@@ -192,6 +218,10 @@ export type OptionPath =
   | "otlp.protocol"
   | "otlp.timeoutMillis"
   | "otlp.compression"
+  | "http.propagateTo"
+  | "http.ignoreUrls"
+  | "http.requestHeaders"
+  | "http.responseHeaders"
   | "batch.maxQueueSize"
   | "batch.maxExportBatchSize"
   | "batch.scheduledDelayMillis"
@@ -255,6 +285,14 @@ const headerRecord = (path: OptionPath, headers: Readonly<Record<string, string>
 /** Appends the traces path to an OTLP base endpoint, as the OTLP exporter specification says. */
 const tracesUrl = (base: URL): string => `${base.href.replace(/\/$/, "")}/v1/traces`
 
+const urlPatterns = (path: OptionPath, patterns: ReadonlyArray<UrlPattern>): ReadonlyArray<UrlPattern> =>
+  patterns.map((pattern) =>
+    satisfying(path, pattern, (p) => p instanceof RegExp || (typeof p === "string" && p.trim() !== ""), "has an empty pattern")
+  )
+
+const headerNames = (path: OptionPath, names: ReadonlyArray<string>): ReadonlyArray<string> =>
+  names.map((name) => satisfying(path, name, (n) => HEADER_NAME.test(n), `has an invalid header name ${JSON.stringify(name)}`).toLowerCase())
+
 const resolveSampler = (options: TracingOptions): SamplerSetting => {
   const { sampler, samplerArg, samplingRate } = options
   ratio("samplerArg", samplerArg)
@@ -293,6 +331,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
     ? httpUrl("otlp.tracesEndpoint", otlp.tracesEndpoint).href
     : tracesUrl(httpUrl("otlp.endpoint", otlp.endpoint ?? defaults.otlpEndpoint))
 
+  const http = options.http ?? {}
   const batch = options.batch ?? {}
   const maxQueueSize = count("batch.maxQueueSize", batch.maxQueueSize, defaults.batch.maxQueueSize, 1)
   const maxExportBatchSize = count(
@@ -316,6 +355,12 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       protocol: oneOf("otlp.protocol", otlp.protocol ?? "http/protobuf", otlpProtocols),
       timeoutMillis: count("otlp.timeoutMillis", otlp.timeoutMillis, defaults.otlpTimeoutMillis, 1),
       compression: oneOf("otlp.compression", otlp.compression ?? "none", ["gzip", "none"] as const)
+    },
+    http: {
+      propagateTo: http.propagateTo === undefined ? undefined : urlPatterns("http.propagateTo", http.propagateTo),
+      ignoreUrls: urlPatterns("http.ignoreUrls", http.ignoreUrls ?? []),
+      requestHeaders: headerNames("http.requestHeaders", http.requestHeaders ?? []),
+      responseHeaders: headerNames("http.responseHeaders", http.responseHeaders ?? [])
     },
     batch: {
       maxQueueSize,
@@ -415,6 +460,9 @@ const asList = (raw: string) => Either.right(raw.split(",").map((item) => item.t
 
 const asLower = (raw: string) => Either.right(raw.toLowerCase())
 
+/** A comma list whose items keep their case (keys, hosts, URL prefixes). */
+const asNames = (raw: string) => Either.right(raw.split(",").map((item) => item.trim()).filter((item) => item !== ""))
+
 const decodePercent = (raw: string): string | undefined => {
   try {
     return decodeURIComponent(raw)
@@ -481,6 +529,10 @@ const environmentLabels: OptionLabels = {
   "otlp.protocol": "OTEL_EXPORTER_OTLP_PROTOCOL",
   "otlp.timeoutMillis": "OTEL_EXPORTER_OTLP_TIMEOUT",
   "otlp.compression": "OTEL_EXPORTER_OTLP_COMPRESSION",
+  "http.propagateTo": "BLIPEE_HTTP_PROPAGATE_TO",
+  "http.ignoreUrls": "BLIPEE_HTTP_IGNORE_URLS",
+  "http.requestHeaders": "BLIPEE_HTTP_REQUEST_HEADERS",
+  "http.responseHeaders": "BLIPEE_HTTP_RESPONSE_HEADERS",
   "batch.maxQueueSize": "OTEL_BSP_MAX_QUEUE_SIZE",
   "batch.maxExportBatchSize": "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
   "batch.scheduledDelayMillis": "OTEL_BSP_SCHEDULE_DELAY",
@@ -521,13 +573,17 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     protocol: otlpVariable("PROTOCOL", asLower),
     timeout: otlpVariable("TIMEOUT", asNumber),
     compression: otlpVariable("COMPRESSION", asLower),
+    propagateTo: variable("BLIPEE_HTTP_PROPAGATE_TO", asNames),
+    ignoreUrls: variable("BLIPEE_HTTP_IGNORE_URLS", asNames),
+    requestHeaders: variable("BLIPEE_HTTP_REQUEST_HEADERS", asNames),
+    responseHeaders: variable("BLIPEE_HTTP_RESPONSE_HEADERS", asNames),
     maxQueueSize: variable("OTEL_BSP_MAX_QUEUE_SIZE", asNumber),
     maxExportBatchSize: variable("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", asNumber),
     scheduledDelay: variable("OTEL_BSP_SCHEDULE_DELAY", asNumber),
     exportTimeout: variable("OTEL_BSP_EXPORT_TIMEOUT", asNumber),
     propagators: variable("OTEL_PROPAGATORS", asList),
     traceStateVendorKey: variable("BLIPEE_TRACESTATE_VENDOR_KEY", asString),
-    baggageSpanAttributes: variable("BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", (raw) => Either.right(raw.split(",").map((key) => key.trim()))),
+    baggageSpanAttributes: variable("BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", asNames),
     logLevel: variable("OTEL_LOG_LEVEL", asLower)
   }),
   (env): TracingOptions => ({
@@ -550,6 +606,12 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       protocol: env.protocol as OtlpProtocol | undefined,
       timeoutMillis: env.timeout,
       compression: env.compression as "gzip" | "none" | undefined
+    },
+    http: {
+      propagateTo: env.propagateTo,
+      ignoreUrls: env.ignoreUrls,
+      requestHeaders: env.requestHeaders,
+      responseHeaders: env.responseHeaders
     },
     batch: {
       maxQueueSize: env.maxQueueSize,
@@ -583,6 +645,7 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
   ...definedFields(base),
   ...definedFields(override),
   otlp: { ...definedFields(base.otlp), ...definedFields(override.otlp) },
+  http: { ...definedFields(base.http), ...definedFields(override.http) },
   batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
 })
 

@@ -28,6 +28,9 @@ export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 
 // Services
 export * as HttpServerTracing from "./services/HttpServerTracing.js"
+export { TracedHttpClient } from "./services/TracedHttpClient.js"
+export * as TracedHttp from "./services/TracedHttpClient.js"
+export { apiCall, type ApiCallOptions } from "./services/apiClient.js"
 
 // Context
 export * as Baggage from "./context/Baggage.js"
@@ -42,4 +45,5 @@ export { Trace, type TraceOptions } from "./facade/Trace.js"
 export { tracingHealth, type TracingHealth } from "./facade/health.js"
 export { baggage, extractTraceContext, injectTraceContext } from "./facade/propagation.js"
 export { withTracing, type WithTracingOptions } from "./facade/withTracing.js"
+export { traceApiClient, traceFetch, traceOutgoingRequest } from "./facade/http.js"
 export { SpanKind, SpanStatusCode, type Span, type Attributes } from "@opentelemetry/api"

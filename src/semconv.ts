@@ -38,14 +38,35 @@ export {
   ATTR_HTTP_REQUEST_METHOD as HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL as HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE as HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_REQUEST_RESEND_COUNT as HTTP_REQUEST_RESEND_COUNT,
   ATTR_HTTP_ROUTE as HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION as NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS as SERVER_ADDRESS,
   ATTR_SERVER_PORT as SERVER_PORT,
+  ATTR_URL_FULL as URL_FULL,
   ATTR_URL_PATH as URL_PATH,
   ATTR_URL_QUERY as URL_QUERY,
   ATTR_URL_SCHEME as URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL as USER_AGENT_ORIGINAL
 } from "@opentelemetry/semantic-conventions"
+
+/** Incubating: the low-cardinality template of a client request's URL (`/users/{id}`). */
+export const URL_TEMPLATE = "url.template"
+/** `error.type` of a request that timed out (the semantic conventions' own example value). */
+export const ERROR_TYPE_TIMEOUT = "timeout"
+/** Marks a span whose operation the caller cancelled on purpose (Effect's own attribute name). */
+export const STATUS_INTERRUPTED = "status.interrupted"
+
+// ---------------------------------------------------------------------------
+// Third-party API calls (`traceApiClient`)
+// ---------------------------------------------------------------------------
+
+export const API_SERVICE = "api.service"
+export const API_OPERATION = "api.operation"
+export const API_ENDPOINT = "api.endpoint"
+export const API_METHOD = "api.method"
+/** Prefix of the recorded parameters: `api.params.<name>`. */
+export const API_PARAMS = "api.params"
 
 // ---------------------------------------------------------------------------
 // Tenant (every span started for a tenant)

@@ -5,10 +5,12 @@
  * @since 0.1.0
  */
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
-import { type Context, ROOT_CONTEXT, trace } from "@opentelemetry/api"
+import { type Context, ROOT_CONTEXT, type SpanContext, trace, TraceFlags } from "@opentelemetry/api"
+import * as EffectContext from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
 import { BaggageRef } from "./Baggage.js"
 import { baggageOf, RequestScope, scopeOf, tenantOf, withScope } from "./scope.js"
 import { TenantRef } from "./Tenant.js"
@@ -32,6 +34,19 @@ export const withContextValues = (context: Context) => <A, E, R>(effect: Effect.
   return body.pipe(Effect.locally(BaggageRef, baggageOf(context)), Effect.locally(TenantRef, tenantOf(context)))
 }
 
+/** A remote parent with the trace flags and tracestate it arrived with. */
+const externalSpanContext = (span: Tracer.ExternalSpan): SpanContext => {
+  const traceState = EffectContext.getOption(span.context, OtelTracer.OtelTraceState)
+  const traceFlags = EffectContext.getOption(span.context, OtelTracer.OtelTraceFlags)
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    traceFlags: Option.getOrElse(traceFlags, () => (span.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE)),
+    isRemote: true,
+    ...(Option.isSome(traceState) ? { traceState: traceState.value } : {})
+  }
+}
+
 /**
  * The OpenTelemetry context of the current fiber: its current span (if any), baggage and
  * tenant. What propagators need to write the headers of an outgoing request.
@@ -43,9 +58,13 @@ export const withContextValues = (context: Context) => <A, E, R>(effect: Effect.
  * ```
  */
 export const currentOtelContext: Effect.Effect<Context> = Effect.gen(function*() {
-  const span = yield* Effect.option(OtelTracer.currentOtelSpan)
+  const parent = yield* Effect.option(Effect.currentParentSpan)
   const baggage = yield* FiberRef.get(BaggageRef)
   const tenant = yield* FiberRef.get(TenantRef)
-  const base = Option.isSome(span) ? trace.setSpan(ROOT_CONTEXT, span.value) : ROOT_CONTEXT
+  const base = Option.isNone(parent)
+    ? ROOT_CONTEXT
+    : parent.value._tag === "ExternalSpan"
+    ? trace.setSpanContext(ROOT_CONTEXT, externalSpanContext(parent.value))
+    : trace.setSpan(ROOT_CONTEXT, yield* Effect.orDie(OtelTracer.currentOtelSpan))
   return baggage.size === 0 && tenant === undefined ? base : withScope(base, new RequestScope(baggage, tenant))
 })

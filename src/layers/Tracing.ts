@@ -21,6 +21,7 @@ import { TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION } from "../semconv.js"
 import { VERSION } from "../version.js"
 import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
 import { installDiagLogger } from "./diagLogger.js"
+import { makeHttpPolicy } from "./httpPolicy.js"
 import { layerEffectTracer } from "./effectTracer.js"
 import { register } from "./globalRegistration.js"
 import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
@@ -96,7 +97,12 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
       (provider) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
     )
     yield* Effect.acquireRelease(
-      Effect.sync(() => register({ provider, propagator: makePropagator(settings), stats })),
+      Effect.sync(() => register({
+        provider,
+        propagator: makePropagator(settings),
+        stats,
+        http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : [])
+      })),
       (release) => Effect.sync(release)
     )
     const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)

@@ -27,6 +27,7 @@ import {
   type TracerProvider
 } from "@opentelemetry/api"
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
+import type { HttpPolicy } from "./httpPolicy.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
 /** What one active tracing layer contributes to the globals. */
@@ -34,6 +35,7 @@ export interface Registration {
   readonly provider: TracerProvider
   readonly propagator: TextMapPropagator
   readonly stats: TracingStatsCounters
+  readonly http: HttpPolicy
 }
 
 const noopProvider: TracerProvider = new ProxyTracerProvider()

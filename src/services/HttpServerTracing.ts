@@ -25,7 +25,8 @@ import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "..
 import { TenantRef } from "../context/Tenant.js"
 import { forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { ERROR_TYPE, HTTP_ROUTE } from "../semconv.js"
-import { errorType, serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
+import { errorType } from "./httpAttributes.js"
+import { serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
 import { VERSION } from "../version.js"
 
 export interface ServerTracingOptions {
@@ -35,11 +36,16 @@ export interface ServerTracingOptions {
 
 const tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
 
+const OtelSpanBrand: unique symbol = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan") as never
+
 /**
  * The server span as Effect's parent span: Effect spans inside nest under it, and the
  * router's `http.route` annotation renames it to `{method} {route}`.
  */
 class ServerSpan implements Tracer.Span {
+  // The brand `@effect/opentelemetry` gives its own spans: `Tracer.currentOtelSpan` then returns
+  // `this.span` itself (with its tracestate), not a copy of the ids.
+  readonly [OtelSpanBrand] = true
   readonly _tag = "Span"
   readonly parent = Option.none()
   readonly context = Context.empty()

@@ -7,12 +7,11 @@
  */
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api"
 import { headerValues, type HeaderSource } from "../propagation/headerValue.js"
-import { redactQuery } from "../redaction/urlQuery.js"
+import { redactQuery } from "../redaction/url.js"
+import { methodAttributes, portOf } from "./httpAttributes.js"
 import {
   CLIENT_ADDRESS,
   ERROR_TYPE,
-  HTTP_REQUEST_METHOD,
-  HTTP_REQUEST_METHOD_ORIGINAL,
   HTTP_RESPONSE_STATUS_CODE,
   HTTP_ROUTE,
   SERVER_ADDRESS,
@@ -22,8 +21,6 @@ import {
   URL_SCHEME,
   USER_AGENT_ORIGINAL
 } from "../semconv.js"
-
-const KNOWN_METHODS = new Set(["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE", "QUERY"])
 
 export interface ServerRequestInfo {
   readonly method: string
@@ -55,11 +52,8 @@ const forwardedClient = (headers: HeaderSource): string | undefined => {
  * ```
  */
 export const serverSpanStart = (request: ServerRequestInfo): { name: string; attributes: Attributes } => {
-  const upper = request.method.toUpperCase()
-  const known = KNOWN_METHODS.has(upper)
-  const method = known ? upper : "_OTHER"
-  const attributes: Attributes = { [HTTP_REQUEST_METHOD]: method }
-  if (!known || upper !== request.method) attributes[HTTP_REQUEST_METHOD_ORIGINAL] = request.method
+  const method = methodAttributes(request.method)
+  const attributes: Attributes = { ...method.attributes }
   let url: URL | undefined
   try {
     url = new URL(request.url, "http://localhost")
@@ -82,8 +76,8 @@ export const serverSpanStart = (request: ServerRequestInfo): { name: string; att
     })()
     if (hostUrl !== undefined) {
       attributes[SERVER_ADDRESS] = hostUrl.hostname.replace(/^\[|\]$/g, "")
-      const port = hostUrl.port === "" ? (hostUrl.protocol === "https:" ? 443 : 80) : Number(hostUrl.port)
-      attributes[SERVER_PORT] = port
+      const port = portOf(hostUrl)
+      if (port !== undefined) attributes[SERVER_PORT] = port
     }
   }
   const client = forwardedClient(request.headers) ?? request.remoteAddress
@@ -91,8 +85,7 @@ export const serverSpanStart = (request: ServerRequestInfo): { name: string; att
   const userAgent = headerValues(request.headers, "user-agent")[0]
   if (userAgent !== undefined) attributes[USER_AGENT_ORIGINAL] = userAgent
   if (request.route !== undefined) attributes[HTTP_ROUTE] = request.route
-  const prefix = known ? method : "HTTP"
-  return { name: request.route === undefined ? prefix : `${prefix} ${request.route}`, attributes }
+  return { name: request.route === undefined ? method.spanName : `${method.spanName} ${request.route}`, attributes }
 }
 
 /**
@@ -110,7 +103,3 @@ export const serverSpanEnd = (span: Span, status: number): void => {
     span.setStatus({ code: SpanStatusCode.ERROR })
   }
 }
-
-/** Records a thrown error's class as `error.type` (the exception itself is recorded by the caller). */
-export const errorType = (error: unknown): string =>
-  error instanceof Error ? (error.constructor?.name || error.name || "Error") : typeof error === "string" ? "string" : "_OTHER"

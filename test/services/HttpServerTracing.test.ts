@@ -9,6 +9,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { createServer } from "node:http"
 import { Baggage, Tenant } from "../../src/index.js"
+import { injectHeaders } from "../../src/propagation.js"
 import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
 import { TestSpans, TracingTest } from "../../src/testing.js"
 
@@ -17,7 +18,9 @@ const router = HttpRouter.empty.pipe(
     "/users/:id",
     Effect.gen(function*() {
       yield* Effect.withSpan(Effect.void, "load_user")
+      const outgoing = yield* injectHeaders({} as Record<string, string>)
       return yield* HttpServerResponse.json({
+        outgoingTracestate: outgoing.tracestate,
         baggage: yield* Baggage.getAll,
         tenant: Option.getOrUndefined(yield* Tenant.current)
       })
@@ -58,7 +61,11 @@ describe("HttpServerTracing", () => {
         "x-org": "org-456"
       })
       expect(status).toBe(200)
-      expect(JSON.parse(body)).toEqual({ baggage: { "user.id": "user-123" }, tenant: { organizationId: "org-456" } })
+      expect(JSON.parse(body)).toEqual({
+        outgoingTracestate: "congo=t61rcWkgMzE",
+        baggage: { "user.id": "user-123" },
+        tenant: { organizationId: "org-456" }
+      })
       expect(server).toHaveLength(1)
       const span = server[0]!
       expect(span.name).toBe("GET /users/:id")

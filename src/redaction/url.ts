@@ -1,6 +1,6 @@
 /**
- * Query strings with their secrets masked, as the HTTP semantic conventions ask of
- * `url.query` and `url.full`.
+ * URLs and query strings with their secrets masked, as the HTTP semantic conventions ask of
+ * `url.full` and `url.query`.
  *
  * @since 0.1.0
  */
@@ -68,3 +68,28 @@ export const redactQuery = (query: string): string =>
       return eq >= 0 && SENSITIVE.has(nameOf(param)) ? `${param.slice(0, eq)}=${REDACTED}` : param
     })
     .join("&")
+
+/**
+ * The URL as text with credentials (`user:password@`) replaced by `REDACTED` and sensitive query
+ * values masked. A string that is not a URL is returned without its query, which may hold
+ * anything.
+ *
+ * @example
+ * ```ts
+ * redactUrl("https://user:pw@api.example.com/v1?token=abc&city=Lisbon")
+ * // "https://REDACTED:REDACTED@api.example.com/v1?token=REDACTED&city=Lisbon"
+ * ```
+ */
+export const redactUrl = (url: string | URL): string => {
+  let parsed: URL
+  try {
+    parsed = typeof url === "string" ? new URL(url) : new URL(url.href)
+  } catch {
+    return String(url).split("?")[0]!
+  }
+  if (parsed.username !== "") parsed.username = REDACTED
+  if (parsed.password !== "") parsed.password = REDACTED
+  const query = parsed.search.length > 1 ? `?${redactQuery(parsed.search.slice(1))}` : ""
+  const credentials = parsed.username === "" ? "" : `${parsed.username}${parsed.password === "" ? "" : `:${parsed.password}`}@`
+  return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}${query}${parsed.hash}`
+}
