@@ -141,6 +141,22 @@ describe("configuration from the environment", () => {
     expect(settings({ OTEL_PROPAGATORS: "none" }).propagators).toEqual([])
   })
 
+  it("reads the outgoing HTTP policy", () => {
+    const s = settings({
+      BLIPEE_HTTP_PROPAGATE_TO: "api.internal, *.example.com, https://partner.io/v2/",
+      BLIPEE_HTTP_IGNORE_URLS: "http://localhost:9090/metrics",
+      BLIPEE_HTTP_REQUEST_HEADERS: "X-Request-Id",
+      BLIPEE_HTTP_RESPONSE_HEADERS: "content-type,x-ratelimit-remaining"
+    })
+    expect(s.http).toEqual({
+      propagateTo: ["api.internal", "*.example.com", "https://partner.io/v2/"],
+      ignoreUrls: ["http://localhost:9090/metrics"],
+      requestHeaders: ["x-request-id"],
+      responseHeaders: ["content-type", "x-ratelimit-remaining"]
+    })
+    expect(settings({}).http.propagateTo).toBeUndefined()
+  })
+
   it("accepts none as the only exporter", () => {
     expect(settings({ OTEL_TRACES_EXPORTER: "none" }).exporters).toEqual([])
   })
@@ -173,6 +189,7 @@ describe("configuration from the environment", () => {
     ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "tracecontext,carrier-pigeon" }],
     ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "jaeger" }],
     ["BLIPEE_TRACESTATE_VENDOR_KEY", { BLIPEE_TRACESTATE_VENDOR_KEY: "Blipee" }],
+    ["BLIPEE_HTTP_REQUEST_HEADERS", { BLIPEE_HTTP_REQUEST_HEADERS: "ok,bad header" }],
     ["BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", { BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "ok,not ok" }],
     ["OTEL_LOG_LEVEL", { OTEL_LOG_LEVEL: "loud" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team" }],

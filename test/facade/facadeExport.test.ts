@@ -1,6 +1,6 @@
-import * as net from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { initTracing, shutdownTracing, traceAsync, tracingHealth } from "../../src/index.js"
+import { refusedPort } from "../support/httpFixture.js"
 import { startStrictReceiver, type Receiver } from "../support/receivers.js"
 
 const waitFor = async (check: () => boolean, timeoutMs = 5_000) => {
@@ -9,15 +9,6 @@ const waitFor = async (check: () => boolean, timeoutMs = 5_000) => {
     if (Date.now() > deadline) throw new Error("condition not met in time")
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
-}
-
-/** A port with nothing listening on it: a dead collector. */
-const deadPort = async () => {
-  const server = net.createServer()
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as net.AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe("the facade exporting over OTLP", () => {
@@ -62,7 +53,7 @@ describe("the facade exporting over OTLP", () => {
   it("absorbs a dead collector (connection refused)", async () => {
     // The exporter retries refused connections with back-off until its timeout.
     initTracing({
-      otlp: { endpoint: `http://127.0.0.1:${await deadPort()}`, timeoutMillis: 500 },
+      otlp: { endpoint: `http://127.0.0.1:${await refusedPort()}`, timeoutMillis: 500 },
       batch: { scheduledDelayMillis: 10 }
     })
     expect(await traceAsync("dead-collector", async () => 42)).toBe(42)
