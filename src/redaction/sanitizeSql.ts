@@ -63,6 +63,6 @@ export const sanitizeSql = (sql: string, options: SanitizeSqlOptions = {}): stri
     }
   })
   out += sql.slice(from)
-  if (out.includes("?")) out = out.replace(IN_LIST, "IN$1(?)")
+  if (out.includes("?")) out = out.replace(IN_LIST, (match, space: string) => `${match.slice(0, 2)}${space}(?)`)
   return out.length > MAX_SANITIZED_LENGTH ? out.slice(0, MAX_SANITIZED_LENGTH) : out
 }
