@@ -28,6 +28,7 @@ export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 
 // Services
 export * as HttpServerTracing from "./services/HttpServerTracing.js"
+export { DbClient, DbConnectionError, DbError } from "./services/DbClient.js"
 export { TracedHttpClient } from "./services/TracedHttpClient.js"
 export * as TracedHttp from "./services/TracedHttpClient.js"
 export { apiCall, type ApiCallOptions } from "./services/apiClient.js"

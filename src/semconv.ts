@@ -58,6 +58,30 @@ export const ERROR_TYPE_TIMEOUT = "timeout"
 export const STATUS_INTERRUPTED = "status.interrupted"
 
 // ---------------------------------------------------------------------------
+// Database (stable)
+// ---------------------------------------------------------------------------
+
+export {
+  ATTR_DB_COLLECTION_NAME as DB_COLLECTION_NAME,
+  ATTR_DB_NAMESPACE as DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME as DB_OPERATION_NAME,
+  ATTR_DB_QUERY_SUMMARY as DB_QUERY_SUMMARY,
+  ATTR_DB_QUERY_TEXT as DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE as DB_RESPONSE_STATUS_CODE,
+  ATTR_DB_SYSTEM_NAME as DB_SYSTEM_NAME,
+  DB_SYSTEM_NAME_VALUE_POSTGRESQL as DB_SYSTEM_POSTGRESQL
+} from "@opentelemetry/semantic-conventions"
+/** Incubating: rows a query returned. */
+export const DB_RESPONSE_RETURNED_ROWS = "db.response.returned_rows"
+/** A transaction's settings and outcome (no semantic convention exists yet). */
+export const DB_TRANSACTION_ID = "db.transaction.id"
+export const DB_TRANSACTION_ISOLATION_LEVEL = "db.transaction.isolation_level"
+export const DB_TRANSACTION_READ_ONLY = "db.transaction.read_only"
+export const DB_TRANSACTION_OUTCOME = "db.transaction.outcome"
+/** The shape (keys, never values) of a Prisma operation's arguments. */
+export const PRISMA_ARGS_SHAPE = "db.prisma.args_shape"
+
+// ---------------------------------------------------------------------------
 // Third-party API calls (`traceApiClient`)
 // ---------------------------------------------------------------------------
 

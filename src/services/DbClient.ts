@@ -1,0 +1,300 @@
+/**
+ * `DbClient`: PostgreSQL queries and transactions as Effects, each a CLIENT span under the
+ * stable database semantic conventions, on node-postgres (`layerPg`) or PGlite (`layerPglite`).
+ *
+ * @since 0.1.0
+ */
+import type { PGlite } from "@electric-sql/pglite"
+import type { PoolConfig } from "pg"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import {
+  DB_COLLECTION_NAME,
+  DB_OPERATION_NAME,
+  DB_RESPONSE_RETURNED_ROWS,
+  DB_SYSTEM_NAME,
+  DB_SYSTEM_POSTGRESQL,
+  DB_TRANSACTION_ID,
+  DB_TRANSACTION_ISOLATION_LEVEL,
+  DB_TRANSACTION_OUTCOME,
+  DB_TRANSACTION_READ_ONLY,
+  PRISMA_ARGS_SHAPE
+} from "../semconv.js"
+import { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "./dbDriver.js"
+import { queryFailureAttributes, querySpan, sqlStateOf } from "./dbSpan.js"
+
+/** A statement the database refused; `sqlState` is its SQLSTATE (`42601`, `23505`, ...). */
+export class DbError extends Data.TaggedError("DbError")<{
+  readonly message: string
+  readonly sqlState: string | undefined
+  readonly detail?: string | undefined
+  readonly constraint?: string | undefined
+  readonly cause: unknown
+}> {}
+
+/** The database could not be reached, or the connection broke (SQLSTATE class 08). */
+export class DbConnectionError extends Data.TaggedError("DbConnectionError")<{
+  readonly message: string
+  readonly cause: unknown
+}> {}
+
+export interface QueryOptions {
+  /** `db.collection.name`, when the text alone does not tell. */
+  readonly table?: string | undefined
+  /** `db.operation.name`, when the text alone does not tell. */
+  readonly operation?: string | undefined
+}
+
+export type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE"
+
+export interface TransactionOptions {
+  readonly isolationLevel?: IsolationLevel | undefined
+  readonly readOnly?: boolean | undefined
+  /** Recorded as `db.transaction.id`. */
+  readonly id?: string | undefined
+}
+
+export interface DbClientService {
+  /**
+   * Runs one statement (inside the current transaction, if any) and returns its rows.
+   *
+   * @example
+   * ```ts
+   * const rows = yield* db.query("SELECT * FROM users WHERE organization_id = $1", [orgId], { table: "users" })
+   * ```
+   */
+  readonly query: <Row = Record<string, unknown>>(
+    sql: string,
+    params?: ReadonlyArray<unknown>,
+    options?: QueryOptions
+  ) => Effect.Effect<ReadonlyArray<Row>, DbError | DbConnectionError>
+  /**
+   * Runs an effect in a transaction: committed when it succeeds, rolled back when it fails or is
+   * interrupted. Nested, it becomes a savepoint.
+   *
+   * @example
+   * ```ts
+   * yield* db.transaction(Effect.all([debit, credit]), { isolationLevel: "SERIALIZABLE" })
+   * ```
+   */
+  readonly transaction: <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    options?: TransactionOptions
+  ) => Effect.Effect<A, E | DbError | DbConnectionError, R>
+  /**
+   * Traces a Prisma call: `db.operation.name` is the action, `db.collection.name` the model, and
+   * the arguments' shape (keys, never values) is recorded.
+   *
+   * @example
+   * ```ts
+   * const users = yield* db.prisma("User", "findMany", () => prisma.user.findMany({ where }), { where })
+   * ```
+   */
+  readonly prisma: <A>(
+    model: string,
+    operation: string,
+    run: () => PromiseLike<A>,
+    args?: unknown
+  ) => Effect.Effect<A, DbError>
+}
+
+/** The connection of the transaction the current fiber runs in, and its savepoint depth. */
+interface ActiveTransaction {
+  readonly connection: DbConnection
+  readonly depth: number
+}
+
+const currentTransaction = FiberRef.unsafeMake<ActiveTransaction | undefined>(undefined)
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** A driver error as ours: SQLSTATE class 08 and socket errors are connection errors. */
+export const toDbError = (error: unknown): DbError | DbConnectionError => {
+  const sqlState = sqlStateOf(error)
+  const code = (error as { code?: unknown } | null)?.code
+  if (sqlState?.startsWith("08") || (sqlState === undefined && typeof code === "string" && code.startsWith("E"))) {
+    return new DbConnectionError({ message: errorMessage(error), cause: error })
+  }
+  const details = error as { detail?: unknown; constraint?: unknown }
+  return new DbError({
+    message: errorMessage(error),
+    sqlState,
+    detail: typeof details.detail === "string" ? details.detail : undefined,
+    constraint: typeof details.constraint === "string" ? details.constraint : undefined,
+    cause: error
+  })
+}
+
+/**
+ * The shape of Prisma arguments: every key kept, every value replaced by `?`.
+ *
+ * @example
+ * ```ts
+ * argsShape({ where: { organizationId: "org-1" }, include: { profile: true } })
+ * // '{"where":{"organizationId":"?"},"include":{"profile":"?"}}'
+ * ```
+ */
+export const argsShape = (args: unknown): string => {
+  const shape = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0], depth + 1)]
+    if (typeof value !== "object" || value === null || value instanceof Date || depth > 8) return "?"
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner, depth + 1)]))
+  }
+  return JSON.stringify(shape(args, 0))
+}
+
+/**
+ * A `DbClient` over a driver.
+ *
+ * @example
+ * ```ts
+ * const db = makeDbClient(pgliteDriver(await PGlite.create()))
+ * ```
+ */
+export const makeDbClient = (driver: DbDriver): DbClientService => {
+  const acquire = Effect.tryPromise({
+    try: () => driver.acquire(),
+    catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
+  })
+
+  const run = (connection: DbConnection, sql: string, params: ReadonlyArray<unknown>, options: QueryOptions) => {
+    const { name, attributes } = querySpan({ sql, ...options, namespace: driver.namespace, server: driver.server })
+    return Effect.tryPromise({ try: () => connection.query(sql, params), catch: toDbError }).pipe(
+      Effect.tap((result) => Effect.annotateCurrentSpan(DB_RESPONSE_RETURNED_ROWS, result.rows.length)),
+      Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
+      Effect.map((result) => result.rows),
+      Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false })
+    )
+  }
+
+  const query: DbClientService["query"] = (sql, params = [], options = {}) =>
+    Effect.flatMap(FiberRef.get(currentTransaction), (transaction) =>
+      transaction === undefined
+        ? Effect.acquireUseRelease(acquire, (connection) => run(connection, sql, params, options), (connection) =>
+          Effect.sync(() => connection.release()))
+        : run(transaction.connection, sql, params, options)) as Effect.Effect<ReadonlyArray<any>, DbError | DbConnectionError>
+
+  const statement = (connection: DbConnection, sql: string) => run(connection, sql, [], {})
+
+  const transaction: DbClientService["transaction"] = (effect, options = {}) => {
+    const attributes = {
+      [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
+      ...(options.id === undefined ? {} : { [DB_TRANSACTION_ID]: options.id }),
+      ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
+      ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
+    }
+    const outcome = (exit: Exit.Exit<unknown, unknown>) =>
+      Effect.annotateCurrentSpan(DB_TRANSACTION_OUTCOME, Exit.isSuccess(exit) ? "commit" : "rollback")
+    const body = Effect.flatMap(FiberRef.get(currentTransaction), (outer) => {
+      if (outer !== undefined) {
+        const savepoint = `blipee_sp_${outer.depth + 1}`
+        return Effect.acquireUseRelease(
+          statement(outer.connection, `SAVEPOINT ${savepoint}`),
+          () =>
+            Effect.locally(effect, currentTransaction, { connection: outer.connection, depth: outer.depth + 1 }).pipe(
+              Effect.tap(() => statement(outer.connection, `RELEASE SAVEPOINT ${savepoint}`))
+            ),
+          (_, exit) =>
+            Effect.zipRight(
+              outcome(exit),
+              Exit.isSuccess(exit) ? Effect.void : Effect.ignore(statement(outer.connection, `ROLLBACK TO SAVEPOINT ${savepoint}`))
+            )
+        )
+      }
+      const begin = [
+        "BEGIN",
+        options.isolationLevel === undefined ? "" : ` ISOLATION LEVEL ${options.isolationLevel}`,
+        options.readOnly === undefined ? "" : options.readOnly ? " READ ONLY" : " READ WRITE"
+      ].join("")
+      return Effect.acquireUseRelease(
+        Effect.flatMap(acquire, (connection) =>
+          statement(connection, begin).pipe(
+            Effect.as(connection),
+            Effect.tapError(() => Effect.sync(() => connection.release()))
+          )),
+        (connection) =>
+          Effect.locally(effect, currentTransaction, { connection, depth: 0 }).pipe(
+            Effect.tap(() => statement(connection, "COMMIT"))
+          ),
+        (connection, exit) =>
+          Effect.zipRight(
+            outcome(exit),
+            (Exit.isSuccess(exit) ? Effect.void : Effect.ignore(statement(connection, "ROLLBACK"))).pipe(
+              Effect.ensuring(Effect.sync(() => connection.release()))
+            )
+          )
+      )
+    })
+    return Effect.withSpan(body, "transaction", { kind: "internal", attributes, captureStackTrace: false })
+  }
+
+  const prisma: DbClientService["prisma"] = (model, operation, callPrisma, args) =>
+    Effect.tryPromise({
+      try: () => Promise.resolve(callPrisma()),
+      catch: (error) =>
+        new DbError({ message: errorMessage(error), sqlState: sqlStateOf(error), cause: error })
+    }).pipe(
+      Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
+      Effect.withSpan(`${operation} ${model}`, {
+        kind: "client",
+        attributes: {
+          [DB_OPERATION_NAME]: operation,
+          [DB_COLLECTION_NAME]: model,
+          ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
+        },
+        captureStackTrace: false
+      })
+    )
+
+  return { query, transaction, prisma }
+}
+
+/**
+ * @example
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const db = yield* DbClient
+ *   return yield* db.query("SELECT now()")
+ * })
+ * ```
+ */
+export class DbClient extends Context.Tag("@blipee/tracing/DbClient")<DbClient, DbClientService>() {
+  /**
+   * On a PostgreSQL server through node-postgres' pool (`connectionString`, `host`, ... or the
+   * `PG*` environment variables). The pool is closed with the layer.
+   */
+  static layerPg(config: PoolConfig = {}): Layer.Layer<DbClient, DbConnectionError> {
+    return layerDriver(Effect.tryPromise({
+      try: () => pgDriver(config),
+      catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
+    }))
+  }
+
+  /**
+   * On PGlite, in process: a new database (in memory, or in `dataDir`), or an instance you
+   * created (then left open when the layer ends, for you to reuse).
+   */
+  static layerPglite(options: { readonly dataDir?: string; readonly instance?: PGlite } = {}): Layer.Layer<DbClient, DbConnectionError> {
+    return layerDriver(Effect.tryPromise({
+      try: async () => {
+        if (options.instance !== undefined) return pgliteDriver(options.instance, { closeOnRelease: false })
+        const { PGlite } = await import("@electric-sql/pglite")
+        return pgliteDriver(await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir }))
+      },
+      catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
+    }))
+  }
+}
+
+const layerDriver = (open: Effect.Effect<DbDriver, DbConnectionError>): Layer.Layer<DbClient, DbConnectionError> =>
+  Layer.scoped(
+    DbClient,
+    Effect.map(
+      Effect.acquireRelease(open, (driver) => Effect.promise(() => driver.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)),
+      makeDbClient
+    )
+  )

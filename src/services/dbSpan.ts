@@ -1,0 +1,87 @@
+/**
+ * The shape of a database CLIENT span under the stable database semantic conventions, shared
+ * by `DbClient` (Effect) and `traceDatabaseQuery` (facade): the text sanitized, the summary as
+ * the span name, and the SQLSTATE of a failure.
+ *
+ * @since 0.1.0
+ */
+import type { Attributes } from "@opentelemetry/api"
+import { sanitizeSql } from "../redaction/sanitizeSql.js"
+import { summarizeSql } from "../redaction/summarizeSql.js"
+import {
+  DB_COLLECTION_NAME,
+  DB_NAMESPACE,
+  DB_OPERATION_NAME,
+  DB_QUERY_SUMMARY,
+  DB_QUERY_TEXT,
+  DB_RESPONSE_STATUS_CODE,
+  DB_SYSTEM_NAME,
+  DB_SYSTEM_POSTGRESQL,
+  ERROR_TYPE,
+  SERVER_ADDRESS,
+  SERVER_PORT
+} from "../semconv.js"
+
+export interface DbQueryInfo {
+  readonly sql: string
+  /** The table, when the caller knows it better than the text says. */
+  readonly table?: string | undefined
+  /** The operation, when the caller names it (the seed's `traceDatabaseQuery("SELECT", ...)`). */
+  readonly operation?: string | undefined
+  /** `db.namespace`: the database name. */
+  readonly namespace?: string | undefined
+  readonly server?: { readonly address: string; readonly port?: number | undefined } | undefined
+}
+
+/**
+ * @example
+ * ```ts
+ * querySpan({ sql: "SELECT * FROM users WHERE id = $1", namespace: "app" })
+ * // { name: "SELECT users", attributes: { "db.system.name": "postgresql", "db.query.text": "SELECT * FROM users WHERE id = $1", ... } }
+ * ```
+ */
+export const querySpan = (query: DbQueryInfo): { name: string; attributes: Attributes } => {
+  const summary = summarizeSql(query.sql)
+  const operation = query.operation?.toUpperCase() ?? summary.operationName
+  const table = query.table ?? summary.collectionName
+  const attributes: Attributes = {
+    [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
+    [DB_QUERY_TEXT]: sanitizeSql(query.sql)
+  }
+  if (summary.summary !== "") attributes[DB_QUERY_SUMMARY] = summary.summary
+  if (operation !== undefined) attributes[DB_OPERATION_NAME] = operation
+  if (table !== undefined) attributes[DB_COLLECTION_NAME] = table
+  if (query.namespace !== undefined) attributes[DB_NAMESPACE] = query.namespace
+  if (query.server !== undefined) {
+    attributes[SERVER_ADDRESS] = query.server.address
+    if (query.server.port !== undefined) attributes[SERVER_PORT] = query.server.port
+  }
+  // The semantic conventions' name: the summary, or `{operation} {table}`, or the system.
+  const name = query.operation !== undefined || query.table !== undefined
+    ? [operation, table].filter((part) => part !== undefined).join(" ")
+    : summary.summary || DB_SYSTEM_POSTGRESQL
+  return { name, attributes }
+}
+
+/** The SQLSTATE of a database error (five characters), if it has one. */
+export const sqlStateOf = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
+}
+
+/** `db.response.status_code` and `error.type` for a failure: the SQLSTATE, or the error's class. */
+export const queryFailureAttributes = (error: unknown): Attributes => {
+  const sqlState = sqlStateOf(error)
+  return sqlState === undefined
+    ? { [ERROR_TYPE]: error instanceof Error ? error.constructor.name : "_OTHER" }
+    : { [DB_RESPONSE_STATUS_CODE]: sqlState, [ERROR_TYPE]: sqlState }
+}
+
+/** `db.response.returned_rows` of a driver result, when it says. */
+export const returnedRowsOf = (result: unknown): number | undefined => {
+  if (typeof result !== "object" || result === null) return undefined
+  const rows = (result as { rows?: unknown }).rows
+  if (Array.isArray(rows)) return rows.length
+  return Array.isArray(result) ? result.length : undefined
+}
+
