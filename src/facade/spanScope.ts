@@ -37,28 +37,41 @@ const endOpen = (span: Span) => {
  * await withSpanActive(span, context.active(), async () => doWork())
  * ```
  */
-export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R): R => {
+export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R, hooks: SpanHooks = {}): R => {
+  const fail = (error: unknown) => {
+    recordFailure(span, error)
+    if (span.isRecording()) hooks.onError?.(span, error)
+    endOpen(span)
+  }
+  const succeed = (value: unknown) => {
+    if (span.isRecording()) hooks.onResult?.(span, value)
+    endOpen(span)
+  }
   let result: R
   try {
     result = context.with(trace.setSpan(parent, span), fn, undefined, span)
   } catch (error) {
-    recordFailure(span, error)
-    endOpen(span)
+    fail(error)
     throw error
   }
   if (!isPromiseLike(result)) {
-    endOpen(span)
+    succeed(result)
     return result
   }
   return result.then(
     (value) => {
-      endOpen(span)
+      succeed(value)
       return value
     },
     (error) => {
-      recordFailure(span, error)
-      endOpen(span)
+      fail(error)
       throw error
     }
   ) as R
+}
+
+/** What a caller records from the outcome before the span ends. */
+export interface SpanHooks {
+  readonly onResult?: ((span: Span, value: unknown) => void) | undefined
+  readonly onError?: ((span: Span, error: unknown) => void) | undefined
 }

@@ -1,0 +1,133 @@
+/**
+ * The seed's database API for async/await code: `traceDatabaseQuery`,
+ * `traceDatabaseTransaction`, `tracePrismaOperation`.
+ *
+ * @since 0.1.0
+ */
+import { context, type Span, SpanKind } from "@opentelemetry/api"
+import type { IsolationLevel } from "../services/DbClient.js"
+import { argsShape } from "../services/DbClient.js"
+import { queryFailureAttributes, querySpan, returnedRowsOf } from "../services/dbSpan.js"
+import {
+  DB_COLLECTION_NAME,
+  DB_OPERATION_NAME,
+  DB_RESPONSE_RETURNED_ROWS,
+  DB_SYSTEM_NAME,
+  DB_SYSTEM_POSTGRESQL,
+  DB_TRANSACTION_ID,
+  DB_TRANSACTION_ISOLATION_LEVEL,
+  DB_TRANSACTION_OUTCOME,
+  DB_TRANSACTION_READ_ONLY,
+  PRISMA_ARGS_SHAPE,
+  TENANT_ID
+} from "../semconv.js"
+import { ensureTracing, facadeTracer } from "./runtime.js"
+import { withSpanActive } from "./spanScope.js"
+
+export interface DatabaseQueryOptions {
+  readonly table?: string | undefined
+  /** Accepted for the seed's call sites; parameters are never recorded. */
+  readonly params?: ReadonlyArray<unknown> | undefined
+  /** Recorded as `tenant.id`. */
+  readonly organizationId?: string | undefined
+}
+
+const recordRows = (span: Span, result: unknown) => {
+  const rows = returnedRowsOf(result)
+  if (rows !== undefined) span.setAttribute(DB_RESPONSE_RETURNED_ROWS, rows)
+}
+
+const recordDbFailure = (span: Span, error: unknown) => span.setAttributes(queryFailureAttributes(error))
+
+/**
+ * Traces one query: a CLIENT span named `{operation} {table}` with the sanitized text (every
+ * literal a `?`), the row count of the result, and the SQLSTATE of a failure.
+ *
+ * @example
+ * ```ts
+ * const result = await traceDatabaseQuery("SELECT", "SELECT * FROM users WHERE organization_id = $1", async () => {
+ *   return await db.query(query, params)
+ * }, { table: "users", params: [orgId], organizationId: orgId })
+ * ```
+ */
+export const traceDatabaseQuery = async <T>(
+  operation: string,
+  sql: string,
+  fn: (span: Span) => T | PromiseLike<T>,
+  options: DatabaseQueryOptions = {}
+): Promise<T> => {
+  ensureTracing()
+  const { name, attributes } = querySpan({ sql, operation, table: options.table })
+  if (options.organizationId !== undefined) attributes[TENANT_ID] = options.organizationId
+  const parent = context.active()
+  return withSpanActive(facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent), parent, fn, {
+    onResult: recordRows,
+    onError: recordDbFailure
+  })
+}
+
+export interface DatabaseTransactionOptions {
+  readonly isolationLevel?: IsolationLevel | undefined
+  readonly readOnly?: boolean | undefined
+}
+
+/**
+ * Traces a transaction your code runs: an INTERNAL span `transaction` over its queries, with its
+ * id, settings and outcome (`commit`, or `rollback` when `fn` throws).
+ *
+ * @example
+ * ```ts
+ * await traceDatabaseTransaction(transactionId, async () => {
+ *   await db.query("BEGIN")
+ *   await db.query("COMMIT")
+ * }, { isolationLevel: "READ COMMITTED", readOnly: false })
+ * ```
+ */
+export const traceDatabaseTransaction = async <T>(
+  transactionId: string,
+  fn: (span: Span) => T | PromiseLike<T>,
+  options: DatabaseTransactionOptions = {}
+): Promise<T> => {
+  ensureTracing()
+  const attributes = {
+    [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
+    [DB_TRANSACTION_ID]: transactionId,
+    ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
+    ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
+  }
+  const parent = context.active()
+  return withSpanActive(facadeTracer.startSpan("transaction", { kind: SpanKind.INTERNAL, attributes }, parent), parent, fn, {
+    onResult: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "commit"),
+    onError: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "rollback")
+  })
+}
+
+/**
+ * Traces a Prisma call: a CLIENT span `{operation} {model}` with the arguments' shape (keys,
+ * never values).
+ *
+ * @example
+ * ```ts
+ * const users = await tracePrismaOperation("User", "findMany", async () => {
+ *   return await prisma.user.findMany({ where: { organizationId }, include: { profile: true } })
+ * }, { where: { organizationId }, include: { profile: true } })
+ * ```
+ */
+export const tracePrismaOperation = async <T>(
+  model: string,
+  operation: string,
+  fn: (span: Span) => T | PromiseLike<T>,
+  args?: unknown
+): Promise<T> => {
+  ensureTracing()
+  const attributes = {
+    [DB_OPERATION_NAME]: operation,
+    [DB_COLLECTION_NAME]: model,
+    ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
+  }
+  const parent = context.active()
+  return withSpanActive(facadeTracer.startSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, attributes }, parent), parent, fn, {
+    onResult: recordRows,
+    onError: recordDbFailure
+  })
+}
