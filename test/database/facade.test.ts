@@ -97,7 +97,7 @@ describe("traceDatabaseTransaction", () => {
 describe("tracePrismaOperation", () => {
   it("records model, action and the shape of the arguments, never their values (the seed's example)", async () => {
     const organizationId = "org-secret-1"
-    // The wrapped call is whatever the caller runs; a real Prisma client is covered with the Prisma extension.
+    // The wrapped call is any async function: a real query stands in for the Prisma call here.
     const users = await tracePrismaOperation("User", "findMany", async () => {
       return (await db.query("SELECT id FROM users")).rows.concat([{ id: 1 }, { id: 2 }]).slice(-2)
     }, { where: { organizationId }, include: { profile: true } })
