@@ -95,6 +95,9 @@ export interface TracingOptions {
   readonly shutdownTimeoutMillis?: number | undefined
   /** An extra exporter, batched with the same settings as the built-in ones. */
   readonly spanExporter?: SpanExporter | undefined
+  /** An extra exporter that receives each span as it ends, unbatched (for tests). */
+  readonly syncSpanExporter?: SpanExporter | undefined
+  readonly redaction?: RedactionOptions | undefined
   /** Extra span processors, used as given. */
   readonly spanProcessors?: ReadonlyArray<SpanProcessor> | undefined
 }
@@ -130,6 +133,17 @@ export interface HttpOptions {
   readonly requestHeaders?: ReadonlyArray<string> | undefined
   /** Response headers recorded as `http.response.header.<name>`. Default none. */
   readonly responseHeaders?: ReadonlyArray<string> | undefined
+}
+
+/** Redaction of every span before export; on by default. */
+export interface RedactionOptions {
+  readonly enabled?: boolean | undefined
+  /** Attribute keys never redacted. */
+  readonly allowKeys?: ReadonlyArray<string> | undefined
+  /** Attribute keys always redacted, besides those that name secrets. */
+  readonly denyKeys?: ReadonlyArray<string> | undefined
+  /** Your own patterns, masked wherever they match in string values. */
+  readonly patterns?: ReadonlyArray<string | RegExp> | undefined
 }
 
 export interface BatchOptions {
@@ -181,7 +195,14 @@ export interface TracingSettings {
   readonly logLevel: LogLevelName
   readonly shutdownTimeoutMillis: number
   readonly spanExporter: SpanExporter | undefined
+  readonly syncSpanExporter: SpanExporter | undefined
   readonly spanProcessors: ReadonlyArray<SpanProcessor>
+  readonly redaction: {
+    readonly enabled: boolean
+    readonly allowKeys: ReadonlySet<string>
+    readonly denyKeys: ReadonlySet<string>
+    readonly patterns: ReadonlyArray<RegExp>
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -231,6 +252,10 @@ export type OptionPath =
   | "baggageSpanAttributes"
   | "logLevel"
   | "shutdownTimeoutMillis"
+  | "redaction.enabled"
+  | "redaction.allowKeys"
+  | "redaction.denyKeys"
+  | "redaction.patterns"
 
 class Invalid {
   constructor(readonly path: OptionPath, readonly message: string) {}
@@ -292,6 +317,16 @@ const urlPatterns = (path: OptionPath, patterns: ReadonlyArray<UrlPattern>): Rea
 
 const headerNames = (path: OptionPath, names: ReadonlyArray<string>): ReadonlyArray<string> =>
   names.map((name) => satisfying(path, name, (n) => HEADER_NAME.test(n), `has an invalid header name ${JSON.stringify(name)}`).toLowerCase())
+
+const regexes = (path: OptionPath, patterns: ReadonlyArray<string | RegExp>): ReadonlyArray<RegExp> =>
+  patterns.map((pattern) => {
+    if (pattern instanceof RegExp) return pattern
+    try {
+      return new RegExp(pattern)
+    } catch {
+      throw new Invalid(path, `has an invalid regular expression ${JSON.stringify(pattern)}`)
+    }
+  })
 
 const resolveSampler = (options: TracingOptions): SamplerSetting => {
   const { sampler, samplerArg, samplingRate } = options
@@ -396,7 +431,14 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       0
     ),
     spanExporter: options.spanExporter,
-    spanProcessors: options.spanProcessors ?? []
+    syncSpanExporter: options.syncSpanExporter,
+    spanProcessors: options.spanProcessors ?? [],
+    redaction: {
+      enabled: options.redaction?.enabled ?? true,
+      allowKeys: new Set(options.redaction?.allowKeys ?? []),
+      denyKeys: new Set(options.redaction?.denyKeys ?? []),
+      patterns: regexes("redaction.patterns", options.redaction?.patterns ?? [])
+    }
   }
 }
 
@@ -459,6 +501,19 @@ const asBoolean = (raw: string) => {
 const asList = (raw: string) => Either.right(raw.split(",").map((item) => item.trim().toLowerCase()))
 
 const asLower = (raw: string) => Either.right(raw.toLowerCase())
+
+/** A JSON array of strings (regular expressions contain commas, so no comma list here). */
+const asStringArray = (raw: string): Either.Either<ReadonlyArray<string>, string> => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    return Either.left("must be a JSON array of strings")
+  }
+  return Array.isArray(parsed) && parsed.every((item) => typeof item === "string")
+    ? Either.right(parsed)
+    : Either.left("must be a JSON array of strings")
+}
 
 /** A comma list whose items keep their case (keys, hosts, URL prefixes). */
 const asNames = (raw: string) => Either.right(raw.split(",").map((item) => item.trim()).filter((item) => item !== ""))
@@ -529,6 +584,10 @@ const environmentLabels: OptionLabels = {
   "otlp.protocol": "OTEL_EXPORTER_OTLP_PROTOCOL",
   "otlp.timeoutMillis": "OTEL_EXPORTER_OTLP_TIMEOUT",
   "otlp.compression": "OTEL_EXPORTER_OTLP_COMPRESSION",
+  "redaction.enabled": "BLIPEE_REDACTION",
+  "redaction.allowKeys": "BLIPEE_REDACTION_ALLOW_KEYS",
+  "redaction.denyKeys": "BLIPEE_REDACTION_DENY_KEYS",
+  "redaction.patterns": "BLIPEE_REDACTION_PATTERNS",
   "http.propagateTo": "BLIPEE_HTTP_PROPAGATE_TO",
   "http.ignoreUrls": "BLIPEE_HTTP_IGNORE_URLS",
   "http.requestHeaders": "BLIPEE_HTTP_REQUEST_HEADERS",
@@ -573,6 +632,10 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     protocol: otlpVariable("PROTOCOL", asLower),
     timeout: otlpVariable("TIMEOUT", asNumber),
     compression: otlpVariable("COMPRESSION", asLower),
+    redactionEnabled: variable("BLIPEE_REDACTION", asBoolean),
+    redactionAllowKeys: variable("BLIPEE_REDACTION_ALLOW_KEYS", asNames),
+    redactionDenyKeys: variable("BLIPEE_REDACTION_DENY_KEYS", asNames),
+    redactionPatterns: variable("BLIPEE_REDACTION_PATTERNS", asStringArray),
     propagateTo: variable("BLIPEE_HTTP_PROPAGATE_TO", asNames),
     ignoreUrls: variable("BLIPEE_HTTP_IGNORE_URLS", asNames),
     requestHeaders: variable("BLIPEE_HTTP_REQUEST_HEADERS", asNames),
@@ -606,6 +669,12 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       protocol: env.protocol as OtlpProtocol | undefined,
       timeoutMillis: env.timeout,
       compression: env.compression as "gzip" | "none" | undefined
+    },
+    redaction: {
+      enabled: env.redactionEnabled,
+      allowKeys: env.redactionAllowKeys,
+      denyKeys: env.redactionDenyKeys,
+      patterns: env.redactionPatterns
     },
     http: {
       propagateTo: env.propagateTo,
@@ -646,6 +715,7 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
   ...definedFields(override),
   otlp: { ...definedFields(base.otlp), ...definedFields(override.otlp) },
   http: { ...definedFields(base.http), ...definedFields(override.http) },
+  redaction: { ...definedFields(base.redaction), ...definedFields(override.redaction) },
   batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
 })
 

@@ -157,6 +157,19 @@ describe("configuration from the environment", () => {
     expect(settings({}).http.propagateTo).toBeUndefined()
   })
 
+  it("reads the redaction settings", () => {
+    const s = settings({
+      BLIPEE_REDACTION_ALLOW_KEYS: "session.id",
+      BLIPEE_REDACTION_DENY_KEYS: "customer.name,customer.phone",
+      BLIPEE_REDACTION_PATTERNS: "[\"EMP-\\\\d{6}\", \"a,b\"]"
+    })
+    expect(s.redaction.enabled).toBe(true)
+    expect([...s.redaction.allowKeys]).toEqual(["session.id"])
+    expect([...s.redaction.denyKeys]).toEqual(["customer.name", "customer.phone"])
+    expect(s.redaction.patterns.map((p) => p.source)).toEqual(["EMP-\\d{6}", "a,b"])
+    expect(settings({ BLIPEE_REDACTION: "false" }).redaction.enabled).toBe(false)
+  })
+
   it("accepts none as the only exporter", () => {
     expect(settings({ OTEL_TRACES_EXPORTER: "none" }).exporters).toEqual([])
   })
@@ -190,6 +203,9 @@ describe("configuration from the environment", () => {
     ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "jaeger" }],
     ["BLIPEE_TRACESTATE_VENDOR_KEY", { BLIPEE_TRACESTATE_VENDOR_KEY: "Blipee" }],
     ["BLIPEE_HTTP_REQUEST_HEADERS", { BLIPEE_HTTP_REQUEST_HEADERS: "ok,bad header" }],
+    ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "not json" }],
+    ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "[\"(unclosed\"]" }],
+    ["BLIPEE_REDACTION", { BLIPEE_REDACTION: "maybe" }],
     ["BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", { BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "ok,not ok" }],
     ["OTEL_LOG_LEVEL", { OTEL_LOG_LEVEL: "loud" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team" }],

@@ -10,6 +10,7 @@ import { defaultResource, resourceFromAttributes } from "@opentelemetry/resource
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
+  SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor
 } from "@opentelemetry/sdk-trace-base"
@@ -28,6 +29,7 @@ import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
 import { makeOtlpExporter } from "./otlpExporter.js"
 import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
+import { RedactingSpanExporter } from "./RedactingSpanExporter.js"
 import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
 import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
@@ -38,12 +40,16 @@ const makeExporter = (name: TracingSettings["exporters"][number], settings: Trac
 const makeProcessors = (settings: TracingSettings, stats: TracingStatsCounters): Array<SpanProcessor> => {
   const exporters = settings.exporters.map((name) => makeExporter(name, settings))
   if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
+  // Every exporter sees spans only after redaction.
+  const redacted = (exporter: SpanExporter) =>
+    settings.redaction.enabled ? new RedactingSpanExporter(exporter, settings.redaction) : exporter
   return [
     new StatsSpanProcessor(stats),
     new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
     ...exporters.map((exporter) =>
-      new BatchSpanProcessor(new MonitoredSpanExporter(exporter, stats), settings.batch)
+      new BatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch)
     ),
+    ...(settings.syncSpanExporter === undefined ? [] : [new SimpleSpanProcessor(redacted(settings.syncSpanExporter))]),
     ...settings.spanProcessors
   ]
 }

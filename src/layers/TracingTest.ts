@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -23,9 +23,8 @@ import type { TracingStats } from "./TracingStats.js"
  * ```
  */
 export class MemorySpans {
+  /** Receives each span as it ends, after redaction, as any exporter would. */
   readonly exporter = new InMemorySpanExporter()
-  /** Exports each span to memory as it ends. */
-  readonly processor = new SimpleSpanProcessor(this.exporter)
 
   /** Every finished span, in the order they ended. */
   all(): ReadonlyArray<ReadableSpan> {
@@ -85,7 +84,7 @@ export const testOptions = (memory: MemorySpans, options: TracingOptions): Traci
   ...(options.sampler === undefined && options.samplingRate === undefined ? { sampler: "always_on" } : {}),
   exporters: ["none"],
   ...options,
-  spanProcessors: [memory.processor, ...(options.spanProcessors ?? [])]
+  syncSpanExporter: memory.exporter
 })
 
 /**

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 
-const WORDS = new Set(["password", "passwd", "pwd", "secret", "token", "apikey", "authorization", "auth", "cookie", "session", "cvv", "ssn", "credential", "credentials"])
+const WORDS = new Set(["password", "passwd", "pwd", "secret", "token", "apikey", "authorization", "cookie", "session", "cvv", "ssn", "credential", "credentials"])
 const PAIRS = new Set(["api key", "credit card", "card number", "set cookie", "private key", "access key"])
 
 /** The lowercase words of a name: split at separators and at camelCase humps. */
