@@ -9,6 +9,7 @@ export { summarizeSql, type SqlSummary } from "./redaction/summarizeSql.js"
 export {
   argsShape,
   DbClient,
+  type DbClientOptions,
   type DbClientService,
   DbConnectionError,
   DbError,

@@ -71,6 +71,8 @@ export {
   ATTR_DB_SYSTEM_NAME as DB_SYSTEM_NAME,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL as DB_SYSTEM_POSTGRESQL
 } from "@opentelemetry/semantic-conventions"
+/** Incubating: prefix of recorded query parameters, `db.query.parameter.<key>`. */
+export const DB_QUERY_PARAMETER = "db.query.parameter"
 /** Incubating: rows a query returned. */
 export const DB_RESPONSE_RETURNED_ROWS = "db.response.returned_rows"
 /** A transaction's settings and outcome (no semantic convention exists yet). */

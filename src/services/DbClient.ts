@@ -15,6 +15,7 @@ import * as Layer from "effect/Layer"
 import {
   DB_COLLECTION_NAME,
   DB_OPERATION_NAME,
+  DB_QUERY_PARAMETER,
   DB_RESPONSE_RETURNED_ROWS,
   DB_SYSTEM_NAME,
   DB_SYSTEM_POSTGRESQL,
@@ -47,7 +48,33 @@ export interface QueryOptions {
   readonly table?: string | undefined
   /** `db.operation.name`, when the text alone does not tell. */
   readonly operation?: string | undefined
+  /**
+   * Record the parameters as `db.query.parameter.<index>` (off by default); string values still
+   * pass the redaction before export.
+   */
+  readonly captureParameters?: boolean | undefined
 }
+
+/** Settings of the whole client. */
+export interface DbClientOptions {
+  /** Record parameters on every query (see `QueryOptions.captureParameters`). Default off. */
+  readonly captureParameters?: boolean | undefined
+}
+
+/** A parameter as an attribute value: scalars as they are, anything else as JSON. */
+const parameterValue = (value: unknown): string | number | boolean => {
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value
+  if (value === null || value === undefined) return "NULL"
+  if (value instanceof Date) return value.toISOString()
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+const parameterAttributes = (params: ReadonlyArray<unknown>): Record<string, string | number | boolean> =>
+  Object.fromEntries(params.map((value, i) => [`${DB_QUERY_PARAMETER}.${i}`, parameterValue(value)]))
 
 export type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE"
 
@@ -155,7 +182,7 @@ export const argsShape = (args: unknown): string => {
  * const db = makeDbClient(pgliteDriver(await PGlite.create()))
  * ```
  */
-export const makeDbClient = (driver: DbDriver): DbClientService => {
+export const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): DbClientService => {
   const acquire = Effect.tryPromise({
     try: () => driver.acquire(),
     catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
@@ -163,6 +190,9 @@ export const makeDbClient = (driver: DbDriver): DbClientService => {
 
   const run = (connection: DbConnection, sql: string, params: ReadonlyArray<unknown>, options: QueryOptions) => {
     const { name, attributes } = querySpan({ sql, ...options, namespace: driver.namespace, server: driver.server })
+    if ((options.captureParameters ?? clientOptions.captureParameters) === true && params.length > 0) {
+      Object.assign(attributes, parameterAttributes(params))
+    }
     return Effect.tryPromise({ try: () => connection.query(sql, params), catch: toDbError }).pipe(
       Effect.tap((result) => Effect.annotateCurrentSpan(DB_RESPONSE_RETURNED_ROWS, result.rows.length)),
       Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
@@ -267,18 +297,20 @@ export class DbClient extends Context.Tag("@blipee/tracing/DbClient")<DbClient, 
    * On a PostgreSQL server through node-postgres' pool (`connectionString`, `host`, ... or the
    * `PG*` environment variables). The pool is closed with the layer.
    */
-  static layerPg(config: PoolConfig = {}): Layer.Layer<DbClient, DbConnectionError> {
+  static layerPg(config: PoolConfig = {}, options: DbClientOptions = {}): Layer.Layer<DbClient, DbConnectionError> {
     return layerDriver(Effect.tryPromise({
       try: () => pgDriver(config),
       catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
-    }))
+    }), options)
   }
 
   /**
    * On PGlite, in process: a new database (in memory, or in `dataDir`), or an instance you
    * created (then left open when the layer ends, for you to reuse).
    */
-  static layerPglite(options: { readonly dataDir?: string; readonly instance?: PGlite } = {}): Layer.Layer<DbClient, DbConnectionError> {
+  static layerPglite(
+    options: { readonly dataDir?: string; readonly instance?: PGlite } & DbClientOptions = {}
+  ): Layer.Layer<DbClient, DbConnectionError> {
     return layerDriver(Effect.tryPromise({
       try: async () => {
         if (options.instance !== undefined) return pgliteDriver(options.instance, { closeOnRelease: false })
@@ -286,15 +318,18 @@ export class DbClient extends Context.Tag("@blipee/tracing/DbClient")<DbClient, 
         return pgliteDriver(await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir }))
       },
       catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
-    }))
+    }), options)
   }
 }
 
-const layerDriver = (open: Effect.Effect<DbDriver, DbConnectionError>): Layer.Layer<DbClient, DbConnectionError> =>
+const layerDriver = (
+  open: Effect.Effect<DbDriver, DbConnectionError>,
+  options: DbClientOptions
+): Layer.Layer<DbClient, DbConnectionError> =>
   Layer.scoped(
     DbClient,
     Effect.map(
       Effect.acquireRelease(open, (driver) => Effect.promise(() => driver.close()).pipe(Effect.timeout("5 seconds"), Effect.ignore)),
-      makeDbClient
+      (driver) => makeDbClient(driver, { captureParameters: options.captureParameters })
     )
   )

@@ -50,6 +50,15 @@ export const dbClientSuite = (dbLayer: () => Layer.Layer<DbClient, unknown>, tab
       for (const value of ["a@example.com", "b@example.com", "x@example.com", "org-456"]) expect(everything).not.toContain(value)
     }).pipe(Effect.provide(Live())))
 
+  it.live("records parameters only when asked, and then redacted", () =>
+    Effect.gen(function*() {
+      const db = yield* setup
+      yield* db.query(`SELECT id FROM ${table} WHERE email = $1 AND id = $2`, ["ana@example.com", 7], { captureParameters: true })
+      const [span] = yield* spansNamed("SELECT")
+      expect(span!.attributes["db.query.parameter.0"]).toBe("[REDACTED]")
+      expect(span!.attributes["db.query.parameter.1"]).toBe(7)
+    }).pipe(Effect.provide(Live())))
+
   it.live("names the span from the caller's table and carries the tenant", () =>
     Effect.gen(function*() {
       const db = yield* setup
