@@ -26,3 +26,4 @@ export {
   traceDatabaseTransaction,
   tracePrismaOperation
 } from "./facade/database.js"
+export { prismaTracing } from "./facade/prismaExtension.js"

@@ -47,27 +47,31 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
     if (span.isRecording()) hooks.onResult?.(span, value)
     endOpen(span)
   }
-  let result: R
-  try {
-    result = context.with(trace.setSpan(parent, span), fn, undefined, span)
-  } catch (error) {
-    fail(error)
-    throw error
-  }
-  if (!isPromiseLike(result)) {
-    succeed(result)
-    return result
-  }
-  return result.then(
-    (value) => {
-      succeed(value)
-      return value
-    },
-    (error) => {
+  // `then` is called inside the span's context too: lazy thenables (Prisma's queries) start
+  // only when it is called, and must start under the span.
+  return context.with(trace.setSpan(parent, span), () => {
+    let result: R
+    try {
+      result = fn(span)
+    } catch (error) {
       fail(error)
       throw error
     }
-  ) as R
+    if (!isPromiseLike(result)) {
+      succeed(result)
+      return result
+    }
+    return result.then(
+      (value) => {
+        succeed(value)
+        return value
+      },
+      (error) => {
+        fail(error)
+        throw error
+      }
+    ) as R
+  })
 }
 
 /** What a caller records from the outcome before the span ends. */
