@@ -7,17 +7,12 @@
 import { context, type Span, SpanKind } from "@opentelemetry/api"
 import type { IsolationLevel } from "../services/DbClient.js"
 import { argsShape } from "../services/DbClient.js"
-import { queryFailureAttributes, querySpan, returnedRowsOf } from "../services/dbSpan.js"
+import { queryFailureAttributes, querySpan, returnedRowsOf, transactionAttributes } from "../services/dbSpan.js"
 import {
   DB_COLLECTION_NAME,
   DB_OPERATION_NAME,
   DB_RESPONSE_RETURNED_ROWS,
-  DB_SYSTEM_NAME,
-  DB_SYSTEM_POSTGRESQL,
-  DB_TRANSACTION_ID,
-  DB_TRANSACTION_ISOLATION_LEVEL,
   DB_TRANSACTION_OUTCOME,
-  DB_TRANSACTION_READ_ONLY,
   PRISMA_ARGS_SHAPE,
   TENANT_ID
 } from "../semconv.js"
@@ -89,12 +84,7 @@ export const traceDatabaseTransaction = async <T>(
   options: DatabaseTransactionOptions = {}
 ): Promise<T> => {
   ensureTracing()
-  const attributes = {
-    [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
-    [DB_TRANSACTION_ID]: transactionId,
-    ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
-    ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
-  }
+  const attributes = transactionAttributes({ ...options, id: transactionId })
   const parent = context.active()
   return withSpanActive(facadeTracer.startSpan("transaction", { kind: SpanKind.INTERNAL, attributes }, parent), parent, fn, {
     onResult: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "commit"),

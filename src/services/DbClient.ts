@@ -17,16 +17,11 @@ import {
   DB_OPERATION_NAME,
   DB_QUERY_PARAMETER,
   DB_RESPONSE_RETURNED_ROWS,
-  DB_SYSTEM_NAME,
-  DB_SYSTEM_POSTGRESQL,
-  DB_TRANSACTION_ID,
-  DB_TRANSACTION_ISOLATION_LEVEL,
   DB_TRANSACTION_OUTCOME,
-  DB_TRANSACTION_READ_ONLY,
   PRISMA_ARGS_SHAPE
 } from "../semconv.js"
 import { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "./dbDriver.js"
-import { queryFailureAttributes, querySpan, sqlStateOf } from "./dbSpan.js"
+import { queryFailureAttributes, querySpan, sqlStateOf, transactionAttributes } from "./dbSpan.js"
 
 /** A statement the database refused; `sqlState` is its SQLSTATE (`42601`, `23505`, ...). */
 export class DbError extends Data.TaggedError("DbError")<{
@@ -211,12 +206,7 @@ export const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = 
   const statement = (connection: DbConnection, sql: string) => run(connection, sql, [], {})
 
   const transaction: DbClientService["transaction"] = (effect, options = {}) => {
-    const attributes = {
-      [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
-      ...(options.id === undefined ? {} : { [DB_TRANSACTION_ID]: options.id }),
-      ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
-      ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
-    }
+    const attributes = transactionAttributes(options)
     const outcome = (exit: Exit.Exit<unknown, unknown>) =>
       Effect.annotateCurrentSpan(DB_TRANSACTION_OUTCOME, Exit.isSuccess(exit) ? "commit" : "rollback")
     const body = Effect.flatMap(FiberRef.get(currentTransaction), (outer) => {

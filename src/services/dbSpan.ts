@@ -17,6 +17,9 @@ import {
   DB_RESPONSE_STATUS_CODE,
   DB_SYSTEM_NAME,
   DB_SYSTEM_POSTGRESQL,
+  DB_TRANSACTION_ID,
+  DB_TRANSACTION_ISOLATION_LEVEL,
+  DB_TRANSACTION_READ_ONLY,
   ERROR_TYPE,
   SERVER_ADDRESS,
   SERVER_PORT
@@ -85,3 +88,22 @@ export const returnedRowsOf = (result: unknown): number | undefined => {
   return Array.isArray(result) ? result.length : undefined
 }
 
+
+/**
+ * The attributes of a `transaction` span: its id and settings (the outcome is added at its end).
+ *
+ * @example
+ * ```ts
+ * transactionAttributes({ id: "tx-1", isolationLevel: "SERIALIZABLE" })
+ * ```
+ */
+export const transactionAttributes = (options: {
+  readonly id?: string | undefined
+  readonly isolationLevel?: string | undefined
+  readonly readOnly?: boolean | undefined
+}): Attributes => ({
+  [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
+  ...(options.id === undefined ? {} : { [DB_TRANSACTION_ID]: options.id }),
+  ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
+  ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
+})
