@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { isWordAt, scanSql, type SqlDialect } from "./sqlLexer.js"
+import { isWordAt, scanSql, type SqlDialect, type SqlVisitor } from "./sqlLexer.js"
 
 export type { SqlDialect } from "./sqlLexer.js"
 
@@ -19,7 +19,56 @@ export const MAX_SANITIZED_LENGTH = 32 * 1024
 // `IN (?, ?, ?)` → `IN (?)`: keeps the text low-cardinality whatever the list's length.
 const IN_LIST = /\bIN(\s*)\(\s*\?(?:\s*,\s*\?)*\s*\)/gi
 
-const noop = () => {}
+/**
+ * The lexer's visitor for sanitizing. A class, not an object of closures, so that every call
+ * from the lexer reaches the same functions and the engine can inline them.
+ */
+class Sanitizer implements SqlVisitor {
+  // Text is copied in runs: only what changes (literals, comments) interrupts a run.
+  out = ""
+  private from = 0
+  // After PASSWORD the next value is masked whatever it is: some dialects take an identifier.
+  private afterPassword = false
+
+  constructor(private readonly sql: string) {}
+
+  private replace(start: number, end: number, replacement: string) {
+    this.out += this.sql.slice(this.from, start) + replacement
+    this.from = end
+  }
+
+  literal(start: number, end: number) {
+    this.replace(start, end, "?")
+    this.afterPassword = false
+  }
+
+  word(start: number, end: number, quoted: boolean) {
+    if (this.afterPassword) this.replace(start, end, "?")
+    this.afterPassword = !quoted && isWordAt(this.sql, start, end, "PASSWORD")
+  }
+
+  placeholder(start: number, end: number) {
+    if (this.afterPassword) this.replace(start, end, "?")
+    this.afterPassword = false
+  }
+
+  other() {}
+
+  comment(start: number, end: number) {
+    // A comment separates tokens like a space does.
+    const before = start > 0 ? this.sql.charCodeAt(start - 1) : 0x20
+    this.replace(start, end, before === 0x20 || before === 0x0a || before === 0x09 ? "" : " ")
+  }
+
+  unterminated(start: number) {
+    // Never leak the tail of a string or comment that does not end.
+    this.replace(start, this.sql.length, "?")
+  }
+
+  finish(): string {
+    return this.out + this.sql.slice(this.from)
+  }
+}
 
 /**
  * @example
@@ -29,40 +78,9 @@ const noop = () => {}
  * ```
  */
 export const sanitizeSql = (sql: string, options: SanitizeSqlOptions = {}): string => {
-  // Text is copied in runs: only what changes (literals, comments) interrupts a run.
-  let out = ""
-  let from = 0
-  const replace = (start: number, end: number, replacement: string) => {
-    out += sql.slice(from, start) + replacement
-    from = end
-  }
-  // After PASSWORD the next value is masked whatever it is: some dialects take an identifier.
-  let afterPassword = false
-  scanSql(sql, options.dialect ?? "postgresql", {
-    literal(start, end) {
-      replace(start, end, "?")
-      afterPassword = false
-    },
-    word(start, end, quoted) {
-      if (afterPassword) replace(start, end, "?")
-      afterPassword = !quoted && isWordAt(sql, start, end, "PASSWORD")
-    },
-    placeholder(start, end) {
-      if (afterPassword) replace(start, end, "?")
-      afterPassword = false
-    },
-    other: noop,
-    comment(start, end) {
-      // A comment separates tokens like a space does.
-      const before = start > 0 ? sql.charCodeAt(start - 1) : 0x20
-      replace(start, end, before === 0x20 || before === 0x0a || before === 0x09 ? "" : " ")
-    },
-    unterminated(start) {
-      // Never leak the tail of a string or comment that does not end.
-      replace(start, sql.length, "?")
-    }
-  })
-  out += sql.slice(from)
+  const sanitizer = new Sanitizer(sql)
+  scanSql(sql, options.dialect ?? "postgresql", sanitizer)
+  let out = sanitizer.finish()
   if (out.includes("?")) out = out.replace(IN_LIST, (match, space: string) => `${match.slice(0, 2)}${space}(?)`)
   return out.length > MAX_SANITIZED_LENGTH ? out.slice(0, MAX_SANITIZED_LENGTH) : out
 }

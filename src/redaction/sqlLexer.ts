@@ -45,7 +45,7 @@ const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0
 /** The end of a `quote`-delimited run starting at `start` (the opening quote), or -1. */
 const quotedEnd = (sql: string, start: number, quote: number, backslashEscapes: boolean): number => {
   for (let i = start + 1; i < sql.length; i++) {
-    const c = at(sql, i)
+    const c = sql.charCodeAt(i)
     if (backslashEscapes && c === 0x5c) {
       i++
     } else if (c === quote) {
@@ -122,7 +122,7 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
   let i = 0
   while (i < length) {
     const c = at(sql, i)
-    const next = at(sql, i + 1)
+    const next = i + 1 < length ? sql.charCodeAt(i + 1) : -1
 
     if (isSpace(c)) {
       i++
@@ -133,7 +133,7 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
     // A one-letter word before a quote is a string prefix (E'..', B'..', X'..', N'..'), U& too.
     if (isWordStart(c) && !(next === 0x27 && isStringPrefix(c)) && !((c | 0x20) === 0x75 && next === 0x26)) {
       let j = i + 1
-      while (j < length && isWordPart(at(sql, j))) j++
+      while (j < length && isWordPart(sql.charCodeAt(j))) j++
       if (isWordAt(sql, i, j, "TRUE") || isWordAt(sql, i, j, "FALSE")) visitor.literal(i, j)
       else visitor.word(i, j, false)
       // After a word a `-` is read as subtraction: `a - 1` keeps its operator, `SELECT -1` gives `-?`.
@@ -258,7 +258,7 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
     // U& not followed by a quote: an ordinary word.
     if (isWordStart(c)) {
       let j = i + 1
-      while (j < length && isWordPart(at(sql, j))) j++
+      while (j < length && isWordPart(sql.charCodeAt(j))) j++
       visitor.word(i, j, false)
       signAllowed = false
       i = j
@@ -274,7 +274,7 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
     }
     if ((c === 0x3a || c === 0x40) && isWordStart(next) && at(sql, i - 1) !== 0x3a) {
       let j = i + 2
-      while (j < length && isWordPart(at(sql, j))) j++
+      while (j < length && isWordPart(sql.charCodeAt(j))) j++
       visitor.placeholder(i, j)
       signAllowed = false
       i = j
