@@ -9,7 +9,6 @@ import { diag } from "@opentelemetry/api"
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources"
 import {
   BasicTracerProvider,
-  BatchSpanProcessor,
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor
@@ -29,6 +28,7 @@ import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
 import { makeOtlpExporter } from "./otlpExporter.js"
 import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
+import { QueueAwareBatchSpanProcessor } from "./QueueAwareBatchSpanProcessor.js"
 import { RedactingSpanExporter } from "./RedactingSpanExporter.js"
 import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
@@ -47,7 +47,7 @@ const makeProcessors = (settings: TracingSettings, stats: TracingStatsCounters):
     new StatsSpanProcessor(stats),
     new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
     ...exporters.map((exporter) =>
-      new BatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch)
+      new QueueAwareBatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch, stats)
     ),
     ...(settings.syncSpanExporter === undefined ? [] : [new SimpleSpanProcessor(redacted(settings.syncSpanExporter))]),
     ...settings.spanProcessors

@@ -20,8 +20,16 @@ export interface TracingStatsSnapshot {
   readonly spansEnded: number
   /** `otel.spans.exported`: spans the exporter accepted. */
   readonly spansExported: number
-  /** `otel.spans.dropped`: spans lost in a failed export. */
+  /** `otel.spans.dropped`: spans lost, for either reason below. */
   readonly spansDropped: number
+  readonly dropReasons: {
+    /** Ended while the export queue was full. */
+    readonly queueFull: number
+    /** In an export that failed for good. */
+    readonly exportFailed: number
+  }
+  /** Spans waiting in the export queues now. */
+  readonly queueSize: number
   /** `otel.exporter.failures`: failed export calls. */
   readonly exportFailures: number
   /** `otel.sampling.decisions`, by decision. */
@@ -54,7 +62,11 @@ export class TracingStatsCounters {
   spansEnded = 0
   spansExported = 0
   spansDropped = 0
+  droppedQueueFull = 0
+  droppedExportFailed = 0
   exportFailures = 0
+  /** The queue sizes of the batch processors, read on demand. */
+  readonly queues: Array<() => number> = []
   recordAndSample = 0
   recordOnly = 0
   drop = 0
@@ -81,10 +93,16 @@ export class TracingStatsCounters {
       this.exporterState = "ok"
     } else {
       this.spansDropped += spans
+      this.droppedExportFailed += spans
       this.exportFailures++
       this.exporterState = "failing"
       this.lastError = error.message
     }
+  }
+
+  recordQueueFullDrop(): void {
+    this.spansDropped++
+    this.droppedQueueFull++
   }
 
   snapshot(): TracingStatsSnapshot {
@@ -93,6 +111,8 @@ export class TracingStatsCounters {
       spansEnded: this.spansEnded,
       spansExported: this.spansExported,
       spansDropped: this.spansDropped,
+      dropReasons: { queueFull: this.droppedQueueFull, exportFailed: this.droppedExportFailed },
+      queueSize: this.queues.reduce((total, size) => total + size(), 0),
       exportFailures: this.exportFailures,
       samplingDecisions: { recordAndSample: this.recordAndSample, recordOnly: this.recordOnly, drop: this.drop },
       exporter: {
