@@ -97,24 +97,27 @@ export const ensureTracing = (): void => {
 
 /**
  * Runs an Effect on the facade's runtime: its spans record through the active tracing set-up
- * and nest under the span active where `runTraced` is called.
+ * and nest under the span active where `runTraced` is called. Aborting `signal` interrupts it
+ * (its spans end as interrupted).
  *
  * @example
  * ```ts
  * await traceAsync("handler", () => runTraced(Effect.withSpan(loadUser(id), "load_user")))
  * ```
  */
-export const runTraced = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
+export const runTraced = <A, E>(effect: Effect.Effect<A, E>, options: { readonly signal?: AbortSignal } = {}): Promise<A> => {
   ensureTracing()
   const active = context.active()
   // The caller's baggage and tenant go in; baggage the effect sets comes back out.
   const program = withContextValues(active)(effect)
-  if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(program, false))
+  const run = options.signal === undefined ? {} : { signal: options.signal }
+  if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(program, false), run)
   // The parent is passed explicitly: Effect's scheduler may resume fibers in another async context.
   const parent = trace.getSpan(active)?.spanContext()
   return effectRuntime.runPromise(
     parent === undefined || !trace.isSpanContextValid(parent)
       ? program
-      : Effect.withParentSpan(program, OtelTracer.makeExternalSpan(parent))
+      : Effect.withParentSpan(program, OtelTracer.makeExternalSpan(parent)),
+    run
   )
 }
