@@ -80,6 +80,7 @@ export interface TracingOptions {
   readonly otlp?: OtlpOptions | undefined
   readonly batch?: BatchOptions | undefined
   readonly http?: HttpOptions | undefined
+  readonly metrics?: MetricsOptions | undefined
   /** Global propagators for the OpenTelemetry API. Default `["tracecontext", "baggage"]`. */
   readonly propagators?: ReadonlyArray<PropagatorName> | undefined
   /**
@@ -135,6 +136,19 @@ export interface HttpOptions {
   readonly responseHeaders?: ReadonlyArray<string> | undefined
 }
 
+/**
+ * The self-monitoring metrics over OTLP (with the OTLP headers and protocol). They are sent
+ * when a metrics endpoint is given, or an OTLP base endpoint (then `/v1/metrics` is appended).
+ */
+export interface MetricsOptions {
+  /** `false` never sends them. */
+  readonly enabled?: boolean | undefined
+  /** Full metrics URL, used as is. */
+  readonly endpoint?: string | undefined
+  /** Default 60000 ms. */
+  readonly exportIntervalMillis?: number | undefined
+}
+
 /** Redaction of every span before export; on by default. */
 export interface RedactionOptions {
   readonly enabled?: boolean | undefined
@@ -176,6 +190,11 @@ export interface TracingSettings {
     readonly protocol: OtlpProtocol
     readonly timeoutMillis: number
     readonly compression: "gzip" | "none"
+  }
+  readonly metrics: {
+    /** Where the metrics go; `undefined` sends none. */
+    readonly url: string | undefined
+    readonly exportIntervalMillis: number
   }
   readonly http: {
     readonly propagateTo: ReadonlyArray<UrlPattern> | undefined
@@ -239,6 +258,9 @@ export type OptionPath =
   | "otlp.protocol"
   | "otlp.timeoutMillis"
   | "otlp.compression"
+  | "metrics.enabled"
+  | "metrics.endpoint"
+  | "metrics.exportIntervalMillis"
   | "http.propagateTo"
   | "http.ignoreUrls"
   | "http.requestHeaders"
@@ -367,6 +389,14 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
     : tracesUrl(httpUrl("otlp.endpoint", otlp.endpoint ?? defaults.otlpEndpoint))
 
   const http = options.http ?? {}
+  const metrics = options.metrics ?? {}
+  const metricsUrl = metrics.enabled === false
+    ? undefined
+    : metrics.endpoint !== undefined
+    ? httpUrl("metrics.endpoint", metrics.endpoint).href
+    : otlp.endpoint !== undefined
+    ? `${httpUrl("otlp.endpoint", otlp.endpoint).href.replace(/\/$/, "")}/v1/metrics`
+    : undefined
   const batch = options.batch ?? {}
   const maxQueueSize = count("batch.maxQueueSize", batch.maxQueueSize, defaults.batch.maxQueueSize, 1)
   const maxExportBatchSize = count(
@@ -390,6 +420,10 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       protocol: oneOf("otlp.protocol", otlp.protocol ?? "http/protobuf", otlpProtocols),
       timeoutMillis: count("otlp.timeoutMillis", otlp.timeoutMillis, defaults.otlpTimeoutMillis, 1),
       compression: oneOf("otlp.compression", otlp.compression ?? "none", ["gzip", "none"] as const)
+    },
+    metrics: {
+      url: metricsUrl,
+      exportIntervalMillis: count("metrics.exportIntervalMillis", metrics.exportIntervalMillis, 60_000, 1)
     },
     http: {
       propagateTo: http.propagateTo === undefined ? undefined : urlPatterns("http.propagateTo", http.propagateTo),
@@ -588,6 +622,9 @@ const environmentLabels: OptionLabels = {
   "redaction.allowKeys": "BLIPEE_REDACTION_ALLOW_KEYS",
   "redaction.denyKeys": "BLIPEE_REDACTION_DENY_KEYS",
   "redaction.patterns": "BLIPEE_REDACTION_PATTERNS",
+  "metrics.enabled": "OTEL_METRICS_EXPORTER",
+  "metrics.endpoint": "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+  "metrics.exportIntervalMillis": "OTEL_METRIC_EXPORT_INTERVAL",
   "http.propagateTo": "BLIPEE_HTTP_PROPAGATE_TO",
   "http.ignoreUrls": "BLIPEE_HTTP_IGNORE_URLS",
   "http.requestHeaders": "BLIPEE_HTTP_REQUEST_HEADERS",
@@ -632,6 +669,12 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     protocol: otlpVariable("PROTOCOL", asLower),
     timeout: otlpVariable("TIMEOUT", asNumber),
     compression: otlpVariable("COMPRESSION", asLower),
+    metricsExporter: variable("OTEL_METRICS_EXPORTER", (raw) => {
+      const lower = raw.toLowerCase()
+      return lower === "otlp" || lower === "none" ? Either.right(lower) : Either.left("must be otlp or none")
+    }),
+    metricsEndpoint: variable("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", asString),
+    metricInterval: variable("OTEL_METRIC_EXPORT_INTERVAL", asNumber),
     redactionEnabled: variable("BLIPEE_REDACTION", asBoolean),
     redactionAllowKeys: variable("BLIPEE_REDACTION_ALLOW_KEYS", asNames),
     redactionDenyKeys: variable("BLIPEE_REDACTION_DENY_KEYS", asNames),
@@ -669,6 +712,11 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       protocol: env.protocol as OtlpProtocol | undefined,
       timeoutMillis: env.timeout,
       compression: env.compression as "gzip" | "none" | undefined
+    },
+    metrics: {
+      enabled: env.metricsExporter === undefined ? undefined : env.metricsExporter === "otlp",
+      endpoint: env.metricsEndpoint,
+      exportIntervalMillis: env.metricInterval
     },
     redaction: {
       enabled: env.redactionEnabled,
@@ -716,6 +764,7 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
   otlp: { ...definedFields(base.otlp), ...definedFields(override.otlp) },
   http: { ...definedFields(base.http), ...definedFields(override.http) },
   redaction: { ...definedFields(base.redaction), ...definedFields(override.redaction) },
+  metrics: { ...definedFields(base.metrics), ...definedFields(override.metrics) },
   batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
 })
 

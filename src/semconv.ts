@@ -103,6 +103,21 @@ export const TENANT_ID = "tenant.id"
 export const USER_ID = "user.id"
 
 // ---------------------------------------------------------------------------
+// Self-monitoring metrics (the names the seed guide documents)
+// ---------------------------------------------------------------------------
+
+export const METRIC_SPANS_CREATED = "otel.spans.created"
+export const METRIC_SAMPLING_DECISIONS = "otel.sampling.decisions"
+export const METRIC_EXPORTER_FAILURES = "otel.exporter.failures"
+export const METRIC_SPANS_EXPORTED = "otel.spans.exported"
+export const METRIC_SPANS_DROPPED = "otel.spans.dropped"
+export const METRIC_EXPORT_DURATION = "otel.exporter.duration"
+export const METRIC_QUEUE_SIZE = "otel.exporter.queue_size"
+/** Metric attributes: the sampling decision and why spans were dropped. */
+export const DECISION = "decision"
+export const REASON = "reason"
+
+// ---------------------------------------------------------------------------
 // Health check span (the seed guide's)
 // ---------------------------------------------------------------------------
 

@@ -170,6 +170,15 @@ describe("configuration from the environment", () => {
     expect(settings({ BLIPEE_REDACTION: "false" }).redaction.enabled).toBe(false)
   })
 
+  it("sends metrics only where an endpoint says so", () => {
+    expect(settings({}).metrics.url).toBeUndefined()
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).metrics.url).toBe("http://collector:4318/v1/metrics")
+    expect(settings({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "http://m:9000/custom" }).metrics.url).toBe("http://m:9000/custom")
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_METRICS_EXPORTER: "none" }).metrics.url).toBeUndefined()
+    expect(settings({ OTEL_METRIC_EXPORT_INTERVAL: "15000" }).metrics.exportIntervalMillis).toBe(15_000)
+    expect(settings({}).metrics.exportIntervalMillis).toBe(60_000)
+  })
+
   it("accepts none as the only exporter", () => {
     expect(settings({ OTEL_TRACES_EXPORTER: "none" }).exporters).toEqual([])
   })
@@ -206,6 +215,9 @@ describe("configuration from the environment", () => {
     ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "not json" }],
     ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "[\"(unclosed\"]" }],
     ["BLIPEE_REDACTION", { BLIPEE_REDACTION: "maybe" }],
+    ["OTEL_METRICS_EXPORTER", { OTEL_METRICS_EXPORTER: "prometheus" }],
+    ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "nope" }],
+    ["OTEL_METRIC_EXPORT_INTERVAL", { OTEL_METRIC_EXPORT_INTERVAL: "0" }],
     ["BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", { BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "ok,not ok" }],
     ["OTEL_LOG_LEVEL", { OTEL_LOG_LEVEL: "loud" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team" }],

@@ -19,7 +19,7 @@ export class StatsSpanProcessor implements SpanProcessor {
   constructor(private readonly stats: TracingStatsCounters) {}
 
   onStart(_span: Span, _parentContext: Context): void {
-    this.stats.spansCreated++
+    this.stats.recordStart()
   }
 
   onEnd(_span: ReadableSpan): void {

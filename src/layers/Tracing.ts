@@ -5,7 +5,10 @@
  *
  * @since 0.1.0
  */
+import * as Metrics from "@effect/opentelemetry/Metrics"
+import * as Resource from "@effect/opentelemetry/Resource"
 import { diag } from "@opentelemetry/api"
+import { PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources"
 import {
   BasicTracerProvider,
@@ -25,7 +28,7 @@ import { makeHttpPolicy } from "./httpPolicy.js"
 import { layerEffectTracer } from "./effectTracer.js"
 import { register } from "./globalRegistration.js"
 import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
-import { makeOtlpExporter } from "./otlpExporter.js"
+import { makeOtlpExporter, makeOtlpMetricExporter } from "./otlpExporter.js"
 import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
 import { QueueAwareBatchSpanProcessor } from "./QueueAwareBatchSpanProcessor.js"
@@ -54,15 +57,18 @@ const makeProcessors = (settings: TracingSettings, stats: TracingStatsCounters):
   ]
 }
 
+const makeResource = (settings: TracingSettings) =>
+  defaultResource().merge(
+    resourceFromAttributes({
+      ...settings.resourceAttributes,
+      [TELEMETRY_DISTRO_NAME]: "@blipee/tracing",
+      [TELEMETRY_DISTRO_VERSION]: VERSION
+    })
+  )
+
 const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
   new BasicTracerProvider({
-    resource: defaultResource().merge(
-      resourceFromAttributes({
-        ...settings.resourceAttributes,
-        [TELEMETRY_DISTRO_NAME]: "@blipee/tracing",
-        [TELEMETRY_DISTRO_VERSION]: VERSION
-      })
-    ),
+    resource: makeResource(settings),
     sampler: new CountingSampler(makeSampler(settings.sampler), stats),
     spanProcessors: makeProcessors(settings, stats)
   })
@@ -78,6 +84,24 @@ const shutdownProvider = (provider: BasicTracerProvider, timeoutMillis: number) 
     }),
     Effect.catchAll((error) => Effect.sync(() => diag.warn(`@blipee/tracing: ${String(error)}`)))
   )
+
+/**
+ * The self-monitoring metrics (and any other Effect metrics) over OTLP, when a metrics
+ * endpoint is configured.
+ */
+const layerMetrics = (settings: TracingSettings): Layer.Layer<never> => {
+  const url = settings.metrics.url
+  if (url === undefined) return Layer.empty
+  return Metrics.layer(
+    () =>
+      new PeriodicExportingMetricReader({
+        exporter: makeOtlpMetricExporter(settings.otlp, url),
+        exportIntervalMillis: settings.metrics.exportIntervalMillis,
+        exportTimeoutMillis: Math.min(settings.otlp.timeoutMillis, settings.metrics.exportIntervalMillis)
+      }),
+    { shutdownTimeout: settings.shutdownTimeoutMillis }
+  ).pipe(Layer.provide(Layer.succeed(Resource.Resource, makeResource(settings))))
+}
 
 const layerDisabled: Layer.Layer<TracingStats> = Layer.merge(
   Layer.setTracerEnabled(false),
@@ -112,7 +136,7 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
       (release) => Effect.sync(release)
     )
     const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
-    return Layer.merge(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
+    return Layer.mergeAll(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats), layerMetrics(settings))
   }))
 }
 

@@ -8,6 +8,13 @@
  */
 import { SamplingDecision } from "@opentelemetry/sdk-trace-base"
 import * as Context from "effect/Context"
+import * as metrics from "./selfMonitoringMetrics.js"
+
+/** The `error.type` of a failed export: the HTTP status when there was one, else the error's class. */
+const exportErrorType = (error: Error): string => {
+  const status = (error.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown }).code
+  return typeof status === "number" ? String(status) : error.constructor.name
+}
 
 /** The exporter's state as last observed. */
 export type ExporterState = "idle" | "ok" | "failing" | "disabled"
@@ -79,30 +86,53 @@ export class TracingStatsCounters {
     this.exporterState = enabled ? "idle" : "disabled"
   }
 
+  recordStart(): void {
+    this.spansCreated++
+    metrics.spansCreated.unsafeUpdate(1, metrics.labels.none)
+  }
+
   recordDecision(decision: SamplingDecision): void {
-    if (decision === SamplingDecision.RECORD_AND_SAMPLED) this.recordAndSample++
-    else if (decision === SamplingDecision.RECORD) this.recordOnly++
-    else this.drop++
+    if (decision === SamplingDecision.RECORD_AND_SAMPLED) {
+      this.recordAndSample++
+      metrics.samplingDecisions.unsafeUpdate(1, metrics.labels.recordAndSample)
+    } else if (decision === SamplingDecision.RECORD) {
+      this.recordOnly++
+      metrics.samplingDecisions.unsafeUpdate(1, metrics.labels.recordOnly)
+    } else {
+      this.drop++
+      metrics.samplingDecisions.unsafeUpdate(1, metrics.labels.drop)
+    }
   }
 
   recordExport(spans: number, durationMs: number, error: Error | undefined): void {
     this.lastExportAt = new Date()
     this.lastExportDurationMs = durationMs
+    metrics.exportDuration.unsafeUpdate(durationMs, metrics.labels.none)
     if (error === undefined) {
       this.spansExported += spans
       this.exporterState = "ok"
+      metrics.spansExported.unsafeUpdate(spans, metrics.labels.none)
     } else {
       this.spansDropped += spans
       this.droppedExportFailed += spans
       this.exportFailures++
       this.exporterState = "failing"
       this.lastError = error.message
+      metrics.spansDropped.unsafeUpdate(spans, metrics.labels.exportFailed)
+      metrics.exporterFailures.unsafeUpdate(1, metrics.labels.errorType(exportErrorType(error)))
     }
+    metrics.queueSize.unsafeUpdate(this.queueSize(), metrics.labels.none)
   }
 
   recordQueueFullDrop(): void {
     this.spansDropped++
     this.droppedQueueFull++
+    metrics.spansDropped.unsafeUpdate(1, metrics.labels.queueFull)
+  }
+
+  /** Spans waiting in the export queues now. */
+  queueSize(): number {
+    return this.queues.reduce((total, size) => total + size(), 0)
   }
 
   snapshot(): TracingStatsSnapshot {
@@ -112,7 +142,7 @@ export class TracingStatsCounters {
       spansExported: this.spansExported,
       spansDropped: this.spansDropped,
       dropReasons: { queueFull: this.droppedQueueFull, exportFailed: this.droppedExportFailed },
-      queueSize: this.queues.reduce((total, size) => total + size(), 0),
+      queueSize: this.queueSize(),
       exportFailures: this.exportFailures,
       samplingDecisions: { recordAndSample: this.recordAndSample, recordOnly: this.recordOnly, drop: this.drop },
       exporter: {

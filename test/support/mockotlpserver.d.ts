@@ -7,7 +7,8 @@ declare module "@elastic/mockotlpserver" {
       httpHostname?: string
       httpPort?: number
       onTrace?: (trace: unknown) => void
-      onRequest?: (request: { headers: import("node:http").IncomingHttpHeaders }) => void
+      onMetrics?: (metrics: unknown) => void
+      onRequest?: (request: { headers: import("node:http").IncomingHttpHeaders; path?: string }) => void
     })
     httpUrl: URL | string | null
     start(): Promise<void>

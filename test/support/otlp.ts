@@ -142,3 +142,40 @@ export const decodeStrictJson = (text: string): protobuf.Message => {
   if (error !== null) throw new Error(`OTLP/JSON body does not match the proto schema: ${error}`)
   return ExportTraceServiceRequest.fromObject(converted)
 }
+
+export interface ReceivedDataPoint {
+  readonly name: string
+  readonly kind: "sum" | "gauge" | "histogram"
+  readonly attributes: Record<string, unknown>
+  /** A sum's or gauge's value; a histogram's count. */
+  readonly value: number
+}
+
+const numberOf = (point: any): number =>
+  point.asDouble !== undefined && point.asDouble !== null ? Number(point.asDouble) : Number(String(point.asInt ?? 0))
+
+/**
+ * The data points of a decoded metrics export request, flattened.
+ *
+ * @example
+ * ```ts
+ * normalizeMetricsRequest(request).filter((p) => p.name === "otel.spans.created")
+ * ```
+ */
+export const normalizeMetricsRequest = (request: any): Array<ReceivedDataPoint> =>
+  (request.resourceMetrics ?? []).flatMap((resourceMetrics: any) =>
+    (resourceMetrics.scopeMetrics ?? []).flatMap((scopeMetrics: any) =>
+      (scopeMetrics.metrics ?? []).flatMap((metric: any): Array<ReceivedDataPoint> => {
+        if (metric.sum) {
+          return (metric.sum.dataPoints ?? []).map((p: any) => ({ name: metric.name, kind: "sum", attributes: attributes(p.attributes), value: numberOf(p) }))
+        }
+        if (metric.gauge) {
+          return (metric.gauge.dataPoints ?? []).map((p: any) => ({ name: metric.name, kind: "gauge", attributes: attributes(p.attributes), value: numberOf(p) }))
+        }
+        if (metric.histogram) {
+          return (metric.histogram.dataPoints ?? []).map((p: any) => ({ name: metric.name, kind: "histogram", attributes: attributes(p.attributes), value: Number(String(p.count ?? 0)) }))
+        }
+        return []
+      })
+    )
+  )

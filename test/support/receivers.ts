@@ -11,7 +11,14 @@ import type { AddressInfo } from "node:net"
 import { promisify } from "node:util"
 import * as zlib from "node:zlib"
 import { MockOtlpServer } from "@elastic/mockotlpserver"
-import { decodeStrictJson, ExportTraceServiceRequest, normalizeTraceRequest, type ReceivedSpan } from "./otlp.js"
+import {
+  decodeStrictJson,
+  ExportTraceServiceRequest,
+  normalizeMetricsRequest,
+  normalizeTraceRequest,
+  type ReceivedDataPoint,
+  type ReceivedSpan
+} from "./otlp.js"
 
 export interface Receiver {
   /** The traces URL (`.../v1/traces`). */
@@ -20,6 +27,8 @@ export interface Receiver {
   readonly endpoint: string
   readonly spans: Array<ReceivedSpan>
   readonly requests: Array<ReceivedRequest>
+  /** Data points of every metrics export, in arrival order (the mock receiver only). */
+  readonly metrics: Array<ReceivedDataPoint>
   /** Resolves once at least `count` spans arrived; rejects after `timeoutMs`. */
   readonly waitForSpans: (count: number, timeoutMs?: number) => Promise<Array<ReceivedSpan>>
   readonly reset: () => void
@@ -37,6 +46,7 @@ export interface ReceivedRequest {
 const makeCollector = () => {
   const spans: Array<ReceivedSpan> = []
   const requests: Array<ReceivedRequest> = []
+  const metrics: Array<ReceivedDataPoint> = []
   const waiters = new Set<() => void>()
   const notify = () => waiters.forEach((check) => check())
   const waitForSpans = (count: number, timeoutMs = 5_000) =>
@@ -57,6 +67,7 @@ const makeCollector = () => {
   const reset = () => {
     spans.length = 0
     requests.length = 0
+    metrics.length = 0
   }
   /** Records a decoded request and wakes whoever waits for its spans. */
   const receive = (request: ReceivedRequest) => {
@@ -69,11 +80,12 @@ const makeCollector = () => {
     endpoint,
     spans,
     requests,
+    metrics,
     waitForSpans,
     reset,
     close
   })
-  return { receive, receiver }
+  return { receive, receiver, metrics }
 }
 
 /**
@@ -96,8 +108,12 @@ export const startMockReceiver = async (): Promise<Receiver> => {
     services: ["http"],
     httpHostname: "127.0.0.1",
     httpPort: 0,
-    onRequest: (request: { headers: http.IncomingHttpHeaders }) => {
+    onRequest: (request: { headers: http.IncomingHttpHeaders; path?: string }) => {
+      if (request.path !== "/v1/traces") return
       pendingHeaders.push({ headers: request.headers, contentType: String(request.headers["content-type"]) })
+    },
+    onMetrics: (request: unknown) => {
+      collector.metrics.push(...normalizeMetricsRequest(request))
     },
     onTrace: (trace: unknown) => {
       const spans = normalizeTraceRequest(trace)
