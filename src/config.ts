@@ -81,6 +81,7 @@ export interface TracingOptions {
   readonly batch?: BatchOptions | undefined
   readonly http?: HttpOptions | undefined
   readonly metrics?: MetricsOptions | undefined
+  readonly spanLimits?: SpanLimitOptions | undefined
   /** Global propagators for the OpenTelemetry API. Default `["tracecontext", "baggage"]`. */
   readonly propagators?: ReadonlyArray<PropagatorName> | undefined
   /**
@@ -149,6 +150,22 @@ export interface MetricsOptions {
   readonly exportIntervalMillis?: number | undefined
 }
 
+/** What one span may hold; past a limit the excess is dropped (and counted) by the SDK. */
+export interface SpanLimitOptions {
+  /** Longest string attribute value, cut beyond. Default unlimited. */
+  readonly attributeValueLengthLimit?: number | undefined
+  /** Default 128. */
+  readonly attributeCountLimit?: number | undefined
+  /** Default 128. */
+  readonly eventCountLimit?: number | undefined
+  /** Default 128. */
+  readonly linkCountLimit?: number | undefined
+  /** Default 128. */
+  readonly attributePerEventCountLimit?: number | undefined
+  /** Default 128. */
+  readonly attributePerLinkCountLimit?: number | undefined
+}
+
 /** Redaction of every span before export; on by default. */
 export interface RedactionOptions {
   readonly enabled?: boolean | undefined
@@ -190,6 +207,14 @@ export interface TracingSettings {
     readonly protocol: OtlpProtocol
     readonly timeoutMillis: number
     readonly compression: "gzip" | "none"
+  }
+  readonly spanLimits: {
+    readonly attributeValueLengthLimit: number
+    readonly attributeCountLimit: number
+    readonly eventCountLimit: number
+    readonly linkCountLimit: number
+    readonly attributePerEventCountLimit: number
+    readonly attributePerLinkCountLimit: number
   }
   readonly metrics: {
     /** Where the metrics go; `undefined` sends none. */
@@ -258,6 +283,12 @@ export type OptionPath =
   | "otlp.protocol"
   | "otlp.timeoutMillis"
   | "otlp.compression"
+  | "spanLimits.attributeValueLengthLimit"
+  | "spanLimits.attributeCountLimit"
+  | "spanLimits.eventCountLimit"
+  | "spanLimits.linkCountLimit"
+  | "spanLimits.attributePerEventCountLimit"
+  | "spanLimits.attributePerLinkCountLimit"
   | "metrics.enabled"
   | "metrics.endpoint"
   | "metrics.exportIntervalMillis"
@@ -390,6 +421,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
 
   const http = options.http ?? {}
   const metrics = options.metrics ?? {}
+  const limits = options.spanLimits ?? {}
   const metricsUrl = metrics.enabled === false
     ? undefined
     : metrics.endpoint !== undefined
@@ -420,6 +452,16 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       protocol: oneOf("otlp.protocol", otlp.protocol ?? "http/protobuf", otlpProtocols),
       timeoutMillis: count("otlp.timeoutMillis", otlp.timeoutMillis, defaults.otlpTimeoutMillis, 1),
       compression: oneOf("otlp.compression", otlp.compression ?? "none", ["gzip", "none"] as const)
+    },
+    spanLimits: {
+      attributeValueLengthLimit: limits.attributeValueLengthLimit === undefined
+        ? Infinity
+        : count("spanLimits.attributeValueLengthLimit", limits.attributeValueLengthLimit, 0, 1),
+      attributeCountLimit: count("spanLimits.attributeCountLimit", limits.attributeCountLimit, 128, 0),
+      eventCountLimit: count("spanLimits.eventCountLimit", limits.eventCountLimit, 128, 0),
+      linkCountLimit: count("spanLimits.linkCountLimit", limits.linkCountLimit, 128, 0),
+      attributePerEventCountLimit: count("spanLimits.attributePerEventCountLimit", limits.attributePerEventCountLimit, 128, 0),
+      attributePerLinkCountLimit: count("spanLimits.attributePerLinkCountLimit", limits.attributePerLinkCountLimit, 128, 0)
     },
     metrics: {
       url: metricsUrl,
@@ -622,6 +664,12 @@ const environmentLabels: OptionLabels = {
   "redaction.allowKeys": "BLIPEE_REDACTION_ALLOW_KEYS",
   "redaction.denyKeys": "BLIPEE_REDACTION_DENY_KEYS",
   "redaction.patterns": "BLIPEE_REDACTION_PATTERNS",
+  "spanLimits.attributeValueLengthLimit": "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+  "spanLimits.attributeCountLimit": "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
+  "spanLimits.eventCountLimit": "OTEL_SPAN_EVENT_COUNT_LIMIT",
+  "spanLimits.linkCountLimit": "OTEL_SPAN_LINK_COUNT_LIMIT",
+  "spanLimits.attributePerEventCountLimit": "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT",
+  "spanLimits.attributePerLinkCountLimit": "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
   "metrics.enabled": "OTEL_METRICS_EXPORTER",
   "metrics.endpoint": "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
   "metrics.exportIntervalMillis": "OTEL_METRIC_EXPORT_INTERVAL",
@@ -669,6 +717,14 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     protocol: otlpVariable("PROTOCOL", asLower),
     timeout: otlpVariable("TIMEOUT", asNumber),
     compression: otlpVariable("COMPRESSION", asLower),
+    attributeValueLengthLimit: variable("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", asNumber),
+    spanAttributeValueLengthLimit: variable("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", asNumber),
+    attributeCountLimit: variable("OTEL_ATTRIBUTE_COUNT_LIMIT", asNumber),
+    spanAttributeCountLimit: variable("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", asNumber),
+    eventCountLimit: variable("OTEL_SPAN_EVENT_COUNT_LIMIT", asNumber),
+    linkCountLimit: variable("OTEL_SPAN_LINK_COUNT_LIMIT", asNumber),
+    eventAttributeCountLimit: variable("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", asNumber),
+    linkAttributeCountLimit: variable("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", asNumber),
     metricsExporter: variable("OTEL_METRICS_EXPORTER", (raw) => {
       const lower = raw.toLowerCase()
       return lower === "otlp" || lower === "none" ? Either.right(lower) : Either.left("must be otlp or none")
@@ -712,6 +768,15 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       protocol: env.protocol as OtlpProtocol | undefined,
       timeoutMillis: env.timeout,
       compression: env.compression as "gzip" | "none" | undefined
+    },
+    // The span-specific limits win over the general ones, as the specification says.
+    spanLimits: {
+      attributeValueLengthLimit: env.spanAttributeValueLengthLimit ?? env.attributeValueLengthLimit,
+      attributeCountLimit: env.spanAttributeCountLimit ?? env.attributeCountLimit,
+      eventCountLimit: env.eventCountLimit,
+      linkCountLimit: env.linkCountLimit,
+      attributePerEventCountLimit: env.eventAttributeCountLimit,
+      attributePerLinkCountLimit: env.linkAttributeCountLimit
     },
     metrics: {
       enabled: env.metricsExporter === undefined ? undefined : env.metricsExporter === "otlp",
@@ -765,6 +830,7 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
   http: { ...definedFields(base.http), ...definedFields(override.http) },
   redaction: { ...definedFields(base.redaction), ...definedFields(override.redaction) },
   metrics: { ...definedFields(base.metrics), ...definedFields(override.metrics) },
+  spanLimits: { ...definedFields(base.spanLimits), ...definedFields(override.spanLimits) },
   batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
 })
 

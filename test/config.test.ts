@@ -170,6 +170,24 @@ describe("configuration from the environment", () => {
     expect(settings({ BLIPEE_REDACTION: "false" }).redaction.enabled).toBe(false)
   })
 
+  it("reads the span limits, the span-specific ones over the general ones", () => {
+    expect(settings({}).spanLimits).toEqual({
+      attributeValueLengthLimit: Infinity,
+      attributeCountLimit: 128,
+      eventCountLimit: 128,
+      linkCountLimit: 128,
+      attributePerEventCountLimit: 128,
+      attributePerLinkCountLimit: 128
+    })
+    const s = settings({
+      OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: "4096",
+      OTEL_ATTRIBUTE_COUNT_LIMIT: "64",
+      OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "32",
+      OTEL_SPAN_EVENT_COUNT_LIMIT: "10"
+    })
+    expect(s.spanLimits).toMatchObject({ attributeValueLengthLimit: 4096, attributeCountLimit: 32, eventCountLimit: 10 })
+  })
+
   it("sends metrics only where an endpoint says so", () => {
     expect(settings({}).metrics.url).toBeUndefined()
     expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).metrics.url).toBe("http://collector:4318/v1/metrics")
@@ -216,6 +234,8 @@ describe("configuration from the environment", () => {
     ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "[\"(unclosed\"]" }],
     ["BLIPEE_REDACTION", { BLIPEE_REDACTION: "maybe" }],
     ["OTEL_METRICS_EXPORTER", { OTEL_METRICS_EXPORTER: "prometheus" }],
+    ["OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", { OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "-1" }],
+    ["OTEL_SPAN_EVENT_COUNT_LIMIT", { OTEL_SPAN_EVENT_COUNT_LIMIT: "many" }],
     ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "nope" }],
     ["OTEL_METRIC_EXPORT_INTERVAL", { OTEL_METRIC_EXPORT_INTERVAL: "0" }],
     ["BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", { BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "ok,not ok" }],

@@ -70,6 +70,7 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
   new BasicTracerProvider({
     resource: makeResource(settings),
     sampler: new CountingSampler(makeSampler(settings.sampler), stats),
+    spanLimits: settings.spanLimits,
     spanProcessors: makeProcessors(settings, stats)
   })
 

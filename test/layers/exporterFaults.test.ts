@@ -101,6 +101,26 @@ describe("shutdown", () => {
     }).pipe(Effect.scoped), { timeout: 30_000 })
 })
 
+describe("span limits", () => {
+  it.effect("cut long values and drop attributes past the count, as the specification says", () =>
+    Effect.gen(function*() {
+      const { layerTest, TestSpans } = yield* Effect.promise(() => import("../../src/testing.js"))
+      const [span] = yield* Effect.gen(function*() {
+        const active = trace.getActiveSpan()!
+        active.setAttribute("long", "y".repeat(10_000))
+        active.setAttributes(Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])))
+        yield* Effect.void
+      }).pipe(
+        Effect.withSpan("limited"),
+        Effect.zipRight(Effect.flatMap(TestSpans, (spans) => spans.all)),
+        Effect.provide(layerTest({ spanLimits: { attributeValueLengthLimit: 100, attributeCountLimit: 8 } }))
+      )
+      expect(span!.attributes["long"]).toBe("y".repeat(100))
+      expect(Object.keys(span!.attributes)).toHaveLength(8)
+      expect(span!.droppedAttributesCount).toBeGreaterThan(0)
+    }))
+})
+
 describe("bad input from traced code", () => {
   it.effect("never throws into the caller", () =>
     Effect.gen(function*() {
