@@ -1,10 +1,15 @@
 /**
- * `npm run bench`: the costs of this library's hot pure functions, measured side by side with
- * a baseline in one run (this machine is shared and noisy: ratios to the baseline travel, raw
+ * `npm run bench`: the costs of this library's hot pure functions, and of a traced call while
+ * the collector is healthy, hanging or dead, measured side by side with a baseline in one run (this machine is shared and noisy: ratios to the baseline travel, raw
  * numbers less so). Cases are interleaved and repeated; the table shows medians and min–max,
  * and `bench/results.json` keeps them. `--quick` runs a few rounds only (the test suite uses it).
  */
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { mkdirSync, writeFileSync } from "node:fs"
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { Tracing } from "../src/index.js"
 import { parseBaggage } from "../src/propagation/baggage.js"
 import { parseTraceparent } from "../src/propagation/traceparent.js"
 import { parseTracestate } from "../src/propagation/tracestate.js"
@@ -34,9 +39,34 @@ const scanBaseline = (text: string) => {
   return n
 }
 
+/** Local collectors: one that answers 200, one that never answers, and a port nobody listens on. */
+const listen = async (handler: http.RequestListener) => {
+  const server = http.createServer(handler)
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces` }
+}
+const healthy = await listen((req, res) => {
+  req.resume()
+  req.on("end", () => res.end())
+})
+const hanging = await listen((req) => void req.resume())
+const dead = await listen(() => {})
+await new Promise((resolve) => dead.server.close(resolve))
+
+/** A traced call (one span with two attributes) on a runtime whose exporter is in a given state. */
+const tracedCall = Effect.withSpan(Effect.annotateCurrentSpan({ "item.id": 42, "item.kind": "bench" }), "bench-call")
+const runtimeFor = (options: Parameters<typeof Tracing.layer>[0]) =>
+  ManagedRuntime.make(Tracing.layer({ shutdownTimeoutMillis: 200, ...options }))
+const runtimes = {
+  none: runtimeFor({ exporters: ["none"] }),
+  healthy: runtimeFor({ otlp: { tracesEndpoint: healthy.url } }),
+  hanging: runtimeFor({ otlp: { tracesEndpoint: hanging.url, timeoutMillis: 2_000 } }),
+  dead: runtimeFor({ otlp: { tracesEndpoint: dead.url, timeoutMillis: 2_000 } })
+}
+
 interface Case {
   readonly name: string
-  readonly unit: "µs/KB" | "ns/header"
+  readonly unit: "µs/KB" | "ns/header" | "µs/call"
   readonly run: () => unknown
 }
 
@@ -46,7 +76,11 @@ const cases: ReadonlyArray<Case> = [
   { name: "redactSensitiveText (1 KB)", unit: "µs/KB", run: () => redactSensitiveText(text1k) },
   { name: "parseTraceparent", unit: "ns/header", run: () => parseTraceparent(traceparent) },
   { name: "parseTracestate (3 members)", unit: "ns/header", run: () => parseTracestate(tracestate) },
-  { name: "parseBaggage (4 members)", unit: "ns/header", run: () => parseBaggage(baggage) }
+  { name: "parseBaggage (4 members)", unit: "ns/header", run: () => parseBaggage(baggage) },
+  { name: "traced call, no exporter", unit: "µs/call", run: () => runtimes.none.runSync(tracedCall) },
+  { name: "traced call, healthy collector", unit: "µs/call", run: () => runtimes.healthy.runSync(tracedCall) },
+  { name: "traced call, hanging collector", unit: "µs/call", run: () => runtimes.hanging.runSync(tracedCall) },
+  { name: "traced call, dead collector", unit: "µs/call", run: () => runtimes.dead.runSync(tracedCall) }
 ]
 
 /** Time per call of one case over a fixed budget, in the case's unit. */
@@ -62,7 +96,7 @@ const measure = (c: Case): number => {
   }
   if (sink === Symbol.for("never")) console.log(sink)
   const perCallMs = elapsed / calls
-  return c.unit === "µs/KB" ? perCallMs * 1000 : perCallMs * 1_000_000
+  return c.unit === "ns/header" ? perCallMs * 1_000_000 : perCallMs * 1000
 }
 
 for (const c of cases) measure(c) // warm-up
@@ -75,25 +109,30 @@ const median = (values: Array<number>) => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
 }
-const baseline = median(samples.get(cases[0]!.name)!)
+// Each unit has its own baseline: a bare character scan for text, no exporter for traced calls.
+const baselines: Record<string, number> = {
+  "µs/KB": median(samples.get("char scan baseline (1 KB)")!),
+  "µs/call": median(samples.get("traced call, no exporter")!)
+}
 const results = cases.map((c) => {
   const values = samples.get(c.name)!
+  const baseline = baselines[c.unit]
   return {
     case: c.name,
     unit: c.unit,
     median: median(values),
     min: Math.min(...values),
     max: Math.max(...values),
-    ...(c.unit === "µs/KB" ? { vsBaseline: median(values) / baseline } : {})
+    ...(baseline === undefined ? {} : { vsBaseline: median(values) / baseline })
   }
 })
 
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2))
 console.log(`@blipee/tracing bench · ${new Date().toISOString()} · node ${process.version} · ${rounds} rounds${quick ? " (quick)" : ""}`)
-console.log(["case".padEnd(30), "median".padStart(9), "min–max".padStart(17), "unit".padStart(10), "× baseline".padStart(11)].join(" "))
+console.log(["case".padEnd(32), "median".padStart(9), "min–max".padStart(17), "unit".padStart(10), "× baseline".padStart(11)].join(" "))
 for (const r of results) {
   console.log([
-    r.case.padEnd(30),
+    r.case.padEnd(32),
     fmt(r.median).padStart(9),
     `${fmt(r.min)}–${fmt(r.max)}`.padStart(17),
     r.unit.padStart(10),
@@ -102,3 +141,8 @@ for (const r of results) {
 }
 mkdirSync("bench", { recursive: true })
 writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results }, null, 2)}\n`)
+
+await Promise.all(Object.values(runtimes).map((runtime) => runtime.dispose()))
+healthy.server.closeAllConnections()
+hanging.server.closeAllConnections()
+await Promise.all([healthy.server, hanging.server].map((server) => new Promise((resolve) => server.close(resolve))))

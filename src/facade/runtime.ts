@@ -61,7 +61,21 @@ export const initTracing = (options: TracingOptions = {}): void => {
     state.exitHookInstalled = true
     // Batched spans would be lost when the event loop empties; flush them first.
     process.on("beforeExit", () => void shutdownTracing())
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, flushOnSignal)
   }
+}
+
+/**
+ * On SIGTERM or SIGINT, flush before the process goes. When nothing else listens for the
+ * signal, it is raised again afterwards, so the process ends as it would have without us; an
+ * application with its own handler keeps control of its exit.
+ */
+const flushOnSignal = (signal: NodeJS.Signals) => {
+  void shutdownTracing().finally(() => {
+    if (process.listenerCount(signal) > 1) return
+    process.off(signal, flushOnSignal)
+    process.kill(process.pid, signal)
+  })
 }
 
 /**

@@ -89,6 +89,31 @@ describe("a collector that fails", () => {
   }
 })
 
+describe("a collector that accepts only part of a batch", () => {
+  it.live("is a success for the program and for the counters (the collector dropped the rest)", () =>
+    Effect.gen(function*() {
+      const receiver = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          startStrictReceiver({
+            respond: () => ({ status: 200, body: JSON.stringify({ partialSuccess: { rejectedSpans: "1", errorMessage: "span too large" } }) })
+          })
+        ),
+        (r) => Effect.promise(() => r.close())
+      )
+      const { results, stats } = yield* Effect.gen(function*() {
+        const results = yield* work(3)
+        yield* Effect.sleep(300)
+        return { results, stats: (yield* TracingStats).snapshot() }
+      }).pipe(Effect.provide(Tracing.layer({
+        otlp: { tracesEndpoint: receiver.url, protocol: "http/json" },
+        batch: { scheduledDelayMillis: 10 }
+      })))
+      expect(results).toEqual([0, 1, 2])
+      expect(stats.exporter.state).toBe("ok")
+      expect(stats.spansExported).toBe(3)
+    }).pipe(Effect.scoped))
+})
+
 describe("shutdown", () => {
   it.live("delivers all of 5 000 queued spans when the layer is released", () =>
     Effect.gen(function*() {

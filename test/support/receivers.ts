@@ -127,7 +127,7 @@ export const startMockReceiver = async (): Promise<Receiver> => {
 
 export interface StrictReceiverOptions {
   /** The status each request is answered with; 200 by default. */
-  readonly respond?: (request: http.IncomingMessage) => { status: number; headers?: Record<string, string> }
+  readonly respond?: (request: http.IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string }
 }
 
 const gunzip = promisify(zlib.gunzip)
@@ -163,7 +163,7 @@ export const startStrictReceiver = async (options: StrictReceiverOptions = {}): 
         if (answer.status === 200) collector.receive({ headers: req.headers, contentType, raw, spans })
         res.writeHead(answer.status, { "content-type": contentType, ...answer.headers })
         // An empty ExportTraceServiceResponse is a valid answer in both encodings.
-        res.end(contentType === "application/json" ? "{}" : Buffer.alloc(0))
+        res.end(answer.body ?? (contentType === "application/json" ? "{}" : Buffer.alloc(0)))
       } catch (error) {
         res.writeHead(400, { "content-type": "text/plain" })
         res.end(String(error))
