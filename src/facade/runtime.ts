@@ -24,10 +24,12 @@ interface FacadeState {
   /** The runtime that owns the provider `initTracing` started; undefined before the first use. */
   owned: ManagedRuntime.ManagedRuntime<TracingStats, never> | undefined
   exitHookInstalled: boolean
+  /** A shutdown in progress: a second caller waits for the same flush. */
+  closing: Promise<void> | undefined
 }
 
 const stateKey = Symbol.for("@blipee/tracing/facade")
-const state: FacadeState = ((globalThis as any)[stateKey] ??= { owned: undefined, exitHookInstalled: false })
+const state: FacadeState = ((globalThis as any)[stateKey] ??= { owned: undefined, exitHookInstalled: false, closing: undefined })
 
 /** The tracer every facade span starts from. */
 export const facadeTracer: Tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
@@ -87,10 +89,16 @@ const flushOnSignal = (signal: NodeJS.Signals) => {
  * await shutdownTracing()
  * ```
  */
-export const shutdownTracing = async (): Promise<void> => {
+export const shutdownTracing = (): Promise<void> => {
+  if (state.closing !== undefined) return state.closing
   const runtime = state.owned
   state.owned = undefined
-  if (runtime !== undefined) await runtime.dispose()
+  if (runtime === undefined) return Promise.resolve()
+  const closing = runtime.dispose().finally(() => {
+    state.closing = undefined
+  })
+  state.closing = closing
+  return closing
 }
 
 /**

@@ -38,6 +38,16 @@ describe("the facade exporting over OTLP", () => {
     expect(receiver.spans[0]!.scope.name).toBe("@blipee/tracing")
   })
 
+  it("makes a second, concurrent shutdownTracing() wait for the same flush", async () => {
+    receiver.reset()
+    initTracing({ otlp: { tracesEndpoint: receiver.url }, batch: { scheduledDelayMillis: 60_000 } })
+    for (let i = 0; i < 20; i++) await traceAsync(`concurrent-${i}`, async () => i)
+    const first = shutdownTracing()
+    await shutdownTracing()
+    expect(receiver.spans).toHaveLength(20)
+    await first
+  })
+
   it("reports a failing collector in tracingHealth() while traced calls keep working", async () => {
     initTracing({ otlp: { tracesEndpoint: failing.url }, batch: { scheduledDelayMillis: 10 } })
     expect(await traceAsync("still-works", async () => "result")).toBe("result")
