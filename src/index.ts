@@ -48,4 +48,5 @@ export { baggage, extractTraceContext, injectTraceContext } from "./facade/propa
 export { withTracing, type WithTracingOptions } from "./facade/withTracing.js"
 export { traceApiClient, traceFetch, traceOutgoingRequest } from "./facade/http.js"
 export { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "./facade/database.js"
+export { traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "./facade/ai.js"
 export { SpanKind, SpanStatusCode, type Span, type Attributes } from "@opentelemetry/api"

@@ -84,6 +84,45 @@ export const DB_TRANSACTION_OUTCOME = "db.transaction.outcome"
 export const PRISMA_ARGS_SHAPE = "db.prisma.args_shape"
 
 // ---------------------------------------------------------------------------
+// Generative AI (semantic conventions v1.37+, still incubating: spelled here)
+// ---------------------------------------------------------------------------
+
+export const GEN_AI_OPERATION_NAME = "gen_ai.operation.name"
+export const GEN_AI_PROVIDER_NAME = "gen_ai.provider.name"
+export const GEN_AI_REQUEST_MODEL = "gen_ai.request.model"
+export const GEN_AI_REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens"
+export const GEN_AI_REQUEST_TEMPERATURE = "gen_ai.request.temperature"
+export const GEN_AI_REQUEST_TOP_P = "gen_ai.request.top_p"
+export const GEN_AI_REQUEST_STREAM = "gen_ai.request.stream"
+export const GEN_AI_RESPONSE_ID = "gen_ai.response.id"
+export const GEN_AI_RESPONSE_MODEL = "gen_ai.response.model"
+export const GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons"
+/** Seconds from the request to the first chunk of a streamed response. */
+export const GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk"
+export const GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens"
+export const GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens"
+export const GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages"
+export const GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages"
+export const GEN_AI_TOKEN_TYPE = "gen_ai.token.type"
+/** The seed's `messages` option: how many messages the request carried. */
+export const GEN_AI_REQUEST_MESSAGE_COUNT = "gen_ai.request.message_count"
+export const METRIC_GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage"
+export const METRIC_GEN_AI_OPERATION_DURATION = "gen_ai.client.operation.duration"
+
+// ---------------------------------------------------------------------------
+// Semantic cache and ML operations (no semantic conventions exist yet)
+// ---------------------------------------------------------------------------
+
+export const CACHE_OPERATION = "cache.operation"
+export const CACHE_HIT = "cache.hit"
+export const CACHE_KEY_HASH = "cache.key_hash"
+export const CACHE_SIMILARITY = "cache.similarity"
+export const CACHE_TTL = "cache.ttl_seconds"
+export const ML_OPERATION = "ml.operation"
+export const ML_MODEL_NAME = "ml.model.name"
+export const ML_PREFIX = "ml"
+
+// ---------------------------------------------------------------------------
 // Third-party API calls (`traceApiClient`)
 // ---------------------------------------------------------------------------
 

@@ -1,0 +1,15 @@
+/**
+ * `@blipee/tracing/ai`: GenAI chat spans (OpenAI and Anthropic shapes), semantic-cache and ML
+ * operation spans, with the GenAI client metrics.
+ *
+ * @since 0.1.0
+ */
+export {
+  type ChatCompletionOptions,
+  keyHash,
+  type ProgressReporter,
+  traceAIChatCompletion,
+  traceMLOperation,
+  traceSemanticCache
+} from "./facade/ai.js"
+export { type ChatOutcome, type ChatRequestInfo, chatSpanStart, operationDuration, outcomeOf, tokenUsage } from "./services/aiSpan.js"

@@ -1,0 +1,252 @@
+/**
+ * The seed's AI API for async/await code: `traceAIChatCompletion`, `traceSemanticCache`,
+ * `traceMLOperation`.
+ *
+ * @since 0.1.0
+ */
+import { type Attributes, context, type Span, SpanKind, trace } from "@opentelemetry/api"
+import { createHash } from "node:crypto"
+import {
+  addChunk,
+  aiErrorType,
+  chatSpanEnd,
+  chatSpanStart,
+  type ChatOutcome,
+  type ChatRequestInfo,
+  emptyOutcome,
+  outcomeOf,
+  recordChatMetrics
+} from "../services/aiSpan.js"
+import {
+  CACHE_HIT,
+  CACHE_KEY_HASH,
+  CACHE_OPERATION,
+  CACHE_SIMILARITY,
+  ERROR_TYPE,
+  GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ML_MODEL_NAME,
+  ML_OPERATION,
+  ML_PREFIX,
+  TENANT_ID,
+  USER_ID
+} from "../semconv.js"
+import { ensureTracing, facadeTracer } from "./runtime.js"
+import { recordFailure, withSpanActive } from "./spanScope.js"
+
+/** The seed's options, plus `provider`-independent extras. */
+export type ChatCompletionOptions = Omit<ChatRequestInfo, "provider" | "model">
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+
+/**
+ * The stream, unchanged for its consumer (every other property still works), with the span
+ * ended when it is read to the end, fails, or is abandoned (`break` calls `return()`).
+ */
+const traceStream = <S extends AsyncIterable<unknown>>(
+  stream: S,
+  finish: (outcome: ChatOutcome, error: unknown) => void,
+  started: number,
+  span: Span
+): S => {
+  const outcome = emptyOutcome()
+  let done = false
+  const end = (error?: unknown) => {
+    if (done) return
+    done = true
+    finish(outcome, error)
+  }
+  return new Proxy(stream, {
+    get(target, property, receiver) {
+      if (property !== Symbol.asyncIterator) return Reflect.get(target, property, receiver)
+      return () => {
+        const iterator = target[Symbol.asyncIterator]()
+        let first = true
+        return {
+          async next(...args: [] | [unknown]) {
+            try {
+              const result = await iterator.next(...args)
+              if (result.done) end()
+              else {
+                if (first) {
+                  first = false
+                  span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (performance.now() - started) / 1000)
+                }
+                addChunk(outcome, result.value)
+              }
+              return result
+            } catch (error) {
+              end(error)
+              throw error
+            }
+          },
+          async return(value?: unknown) {
+            end()
+            return (await iterator.return?.(value)) ?? { done: true as const, value }
+          },
+          async throw(error?: unknown) {
+            end(error)
+            if (iterator.throw) return iterator.throw(error)
+            throw error
+          },
+          [Symbol.asyncIterator]() {
+            return this
+          }
+        }
+      }
+    }
+  })
+}
+
+/**
+ * Traces a chat completion made with any SDK: a CLIENT span `chat {model}` with the GenAI
+ * attributes, the response's id, model, finish reasons and token usage (OpenAI and Anthropic
+ * shapes, streamed or not), and the token and duration metrics. A returned stream is handed
+ * back unchanged and its span ends when it does. Prompt and completion text are recorded only
+ * with `captureContent` (or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`).
+ *
+ * @example
+ * ```ts
+ * const response = await traceAIChatCompletion("openai", "gpt-4", async () => {
+ *   return await openai.chat.completions.create({ model: "gpt-4", messages })
+ * }, { messages: messages.length, maxTokens: 1000, temperature: 0.7, userId: "user-123", organizationId: "org-456" })
+ * ```
+ */
+export const traceAIChatCompletion = async <T>(
+  provider: string,
+  model: string,
+  fn: (span: Span) => T | PromiseLike<T>,
+  options: ChatCompletionOptions = {}
+): Promise<T> => {
+  ensureTracing()
+  const captureContent = options.captureContent ?? process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === "true"
+  const request: ChatRequestInfo = { ...options, provider, model, captureContent }
+  const { name, attributes } = chatSpanStart(request)
+  const parent = context.active()
+  const span = facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
+  const started = performance.now()
+  const finish = (outcome: ChatOutcome | undefined, error: unknown) => {
+    const errorType = error === undefined ? undefined : aiErrorType(error)
+    if (outcome !== undefined) chatSpanEnd(span, outcome, captureContent)
+    if (error !== undefined) {
+      recordFailure(span, error)
+      span.setAttribute(ERROR_TYPE, errorType!)
+    }
+    recordChatMetrics(request, outcome, (performance.now() - started) / 1000, errorType)
+    span.end()
+  }
+  let result: T
+  try {
+    result = await context.with(trace.setSpan(parent, span), () => fn(span))
+  } catch (error) {
+    finish(undefined, error)
+    throw error
+  }
+  if (isAsyncIterable(result)) return traceStream(result, finish, started, span) as T
+  finish(outcomeOf(result) ?? emptyOutcome(), undefined)
+  return result
+}
+
+/** A prompt or cache key as a short digest: keys can hold personal data. */
+export const keyHash = (key: string): string => createHash("sha256").update(key).digest("hex").slice(0, 16)
+
+/** Whether a lookup found something, and how close it was, from what the lookup returned. */
+const lookupOutcome = (result: unknown): { hit: boolean; similarity?: number | undefined } => {
+  if (result === undefined || result === null) return { hit: false }
+  const r = result as { hit?: unknown; similarity?: unknown; score?: unknown }
+  const similarity = typeof r.similarity === "number" ? r.similarity : typeof r.score === "number" ? r.score : undefined
+  return { hit: typeof r.hit === "boolean" ? r.hit : true, similarity }
+}
+
+/**
+ * Traces a semantic-cache call: a span `cache.lookup` or `cache.store` with the key as a hash
+ * only; a lookup records `cache.hit` (a result that is not `null`/`undefined`, or its `hit`)
+ * and the similarity when the result has one.
+ *
+ * @example
+ * ```ts
+ * const cached = await traceSemanticCache("lookup", cacheKey, async () => cache.get(cacheKey))
+ * await traceSemanticCache("store", cacheKey, async () => cache.set(cacheKey, value, ttl))
+ * ```
+ */
+export const traceSemanticCache = async <T>(
+  operation: "lookup" | "store" | (string & {}),
+  key: string,
+  fn: (span: Span) => T | PromiseLike<T>
+): Promise<T> => {
+  ensureTracing()
+  const parent = context.active()
+  const span = facadeTracer.startSpan(`cache.${operation}`, {
+    kind: SpanKind.INTERNAL,
+    attributes: { [CACHE_OPERATION]: operation, [CACHE_KEY_HASH]: keyHash(key) }
+  }, parent)
+  return withSpanActive(span, parent, fn, {
+    onResult: (active, value) => {
+      if (operation !== "lookup") return
+      const { hit, similarity } = lookupOutcome(value)
+      active.setAttribute(CACHE_HIT, hit)
+      if (similarity !== undefined) active.setAttribute(CACHE_SIMILARITY, similarity)
+    }
+  })
+}
+
+/** `datasetSize` → `dataset.size`, `batchSize` → `batch_size`: the attribute of an ML option. */
+const mlAttribute = (key: string): string => {
+  if (key === "datasetSize") return `${ML_PREFIX}.dataset.size`
+  return `${ML_PREFIX}.${key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()}`
+}
+
+const mlAttributes = (values: Readonly<Record<string, unknown>>, prefix = ""): Attributes =>
+  Object.fromEntries(
+    Object.entries(values)
+      .filter(([, value]) => typeof value === "number" || typeof value === "string" || typeof value === "boolean")
+      .map(([key, value]) => [prefix === "" ? mlAttribute(key) : `${ML_PREFIX}.${prefix}.${key}`, value as number | string | boolean])
+  )
+
+/** Reports progress from inside an ML operation: an `ml.progress` event on its span. */
+export type ProgressReporter = (progress: Readonly<Record<string, number | string | boolean>>) => void
+
+/**
+ * Traces an ML operation (train, predict, evaluate): an INTERNAL span `ml.{operation} {model}`
+ * with the options as `ml.*` attributes (`ml.dataset.size`, `ml.features`, `ml.epochs`,
+ * `ml.batch_size`, ...), an `ml.progress` event per `progress(...)` call, and the numeric results
+ * the function returns (`loss`, `accuracy`, ... or under `metrics`) as `ml.result.*`.
+ *
+ * @example
+ * ```ts
+ * const model = await traceMLOperation("train", "energy_prediction", async (progress) => {
+ *   return await trainModel(data, { onEpoch: (epoch, loss) => progress({ epoch, loss }) })
+ * }, { datasetSize: 10000, features: 50, epochs: 10, batchSize: 32 })
+ * ```
+ */
+export const traceMLOperation = async <T>(
+  operation: string,
+  modelName: string,
+  fn: (progress: ProgressReporter, span: Span) => T | PromiseLike<T>,
+  options: Readonly<Record<string, unknown>> = {}
+): Promise<T> => {
+  ensureTracing()
+  const parent = context.active()
+  const { userId, organizationId, ...rest } = options
+  const span = facadeTracer.startSpan(`ml.${operation} ${modelName}`, {
+    kind: SpanKind.INTERNAL,
+    attributes: {
+      [ML_OPERATION]: operation,
+      [ML_MODEL_NAME]: modelName,
+      ...mlAttributes(rest),
+      ...(typeof userId === "string" ? { [USER_ID]: userId } : {}),
+      ...(typeof organizationId === "string" ? { [TENANT_ID]: organizationId } : {})
+    }
+  }, parent)
+  const progress: ProgressReporter = (values) => span.addEvent("ml.progress", values)
+  return withSpanActive(span, parent, (active) => fn(progress, active), {
+    onResult: (active, value) => {
+      if (typeof value !== "object" || value === null) return
+      const results = (value as { metrics?: unknown }).metrics ?? value
+      if (typeof results === "object" && results !== null) {
+        const numbers = Object.fromEntries(Object.entries(results).filter(([, v]) => typeof v === "number"))
+        active.setAttributes(mlAttributes(numbers, "result"))
+      }
+    }
+  })
+}
