@@ -13,3 +13,20 @@ export {
   traceSemanticCache
 } from "./facade/ai.js"
 export { type ChatOutcome, type ChatRequestInfo, chatSpanStart, operationDuration, outcomeOf, tokenUsage } from "./services/aiSpan.js"
+export {
+  AiAuthentication,
+  AiBadRequest,
+  AiClient,
+  type AiClientOptions,
+  type AiClientService,
+  type AiError,
+  AiProviderUnavailable,
+  AiRateLimited,
+  AiTimeout,
+  type ChatDelta,
+  type ChatMessage,
+  type ChatRequest,
+  type ChatResponse,
+  layer as layerAiClient,
+  makeAiClient
+} from "./services/AiClient.js"

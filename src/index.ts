@@ -30,6 +30,8 @@ export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 export * as HttpServerTracing from "./services/HttpServerTracing.js"
 export { DbClient, DbConnectionError, DbError } from "./services/DbClient.js"
 export { TracedHttpClient } from "./services/TracedHttpClient.js"
+export { AiClient } from "./services/AiClient.js"
+export * as Ai from "./services/AiClient.js"
 export * as TracedHttp from "./services/TracedHttpClient.js"
 export { apiCall, type ApiCallOptions } from "./services/apiClient.js"
 
