@@ -6,7 +6,6 @@
  */
 export {
   type ChatCompletionOptions,
-  keyHash,
   type ProgressReporter,
   traceAIChatCompletion,
   traceMLOperation,
@@ -30,3 +29,17 @@ export {
   layer as layerAiClient,
   makeAiClient
 } from "./services/AiClient.js"
+export { keyHashOf } from "./redaction/keyHash.js"
+export {
+  type CacheLookup,
+  type Embed,
+  hashingEmbedding,
+  layerMemory as layerMemoryCache,
+  makeMemoryCache,
+  type MemoryCacheOptions,
+  SemanticCache,
+  type SemanticCacheService,
+  tracedCache,
+  withSemanticCache
+} from "./services/SemanticCache.js"
+export { mlOperation, mlResultAttributes, mlSpanStart, reportProgress } from "./services/mlSpan.js"

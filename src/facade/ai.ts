@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { type Attributes, context, type Span, SpanKind, trace } from "@opentelemetry/api"
-import { createHash } from "node:crypto"
+import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
+import { keyHashOf } from "../redaction/keyHash.js"
 import {
   addChunk,
   aiErrorType,
@@ -23,13 +23,9 @@ import {
   CACHE_OPERATION,
   CACHE_SIMILARITY,
   ERROR_TYPE,
-  GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
-  ML_MODEL_NAME,
-  ML_OPERATION,
-  ML_PREFIX,
-  TENANT_ID,
-  USER_ID
+  GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK
 } from "../semconv.js"
+import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { recordFailure, withSpanActive } from "./spanScope.js"
 
@@ -147,8 +143,6 @@ export const traceAIChatCompletion = async <T>(
   return result
 }
 
-/** A prompt or cache key as a short digest: keys can hold personal data. */
-export const keyHash = (key: string): string => createHash("sha256").update(key).digest("hex").slice(0, 16)
 
 /** Whether a lookup found something, and how close it was, from what the lookup returned. */
 const lookupOutcome = (result: unknown): { hit: boolean; similarity?: number | undefined } => {
@@ -178,7 +172,7 @@ export const traceSemanticCache = async <T>(
   const parent = context.active()
   const span = facadeTracer.startSpan(`cache.${operation}`, {
     kind: SpanKind.INTERNAL,
-    attributes: { [CACHE_OPERATION]: operation, [CACHE_KEY_HASH]: keyHash(key) }
+    attributes: { [CACHE_OPERATION]: operation, [CACHE_KEY_HASH]: keyHashOf(key) }
   }, parent)
   return withSpanActive(span, parent, fn, {
     onResult: (active, value) => {
@@ -189,19 +183,6 @@ export const traceSemanticCache = async <T>(
     }
   })
 }
-
-/** `datasetSize` → `dataset.size`, `batchSize` → `batch_size`: the attribute of an ML option. */
-const mlAttribute = (key: string): string => {
-  if (key === "datasetSize") return `${ML_PREFIX}.dataset.size`
-  return `${ML_PREFIX}.${key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()}`
-}
-
-const mlAttributes = (values: Readonly<Record<string, unknown>>, prefix = ""): Attributes =>
-  Object.fromEntries(
-    Object.entries(values)
-      .filter(([, value]) => typeof value === "number" || typeof value === "string" || typeof value === "boolean")
-      .map(([key, value]) => [prefix === "" ? mlAttribute(key) : `${ML_PREFIX}.${prefix}.${key}`, value as number | string | boolean])
-  )
 
 /** Reports progress from inside an ML operation: an `ml.progress` event on its span. */
 export type ProgressReporter = (progress: Readonly<Record<string, number | string | boolean>>) => void
@@ -227,26 +208,10 @@ export const traceMLOperation = async <T>(
 ): Promise<T> => {
   ensureTracing()
   const parent = context.active()
-  const { userId, organizationId, ...rest } = options
-  const span = facadeTracer.startSpan(`ml.${operation} ${modelName}`, {
-    kind: SpanKind.INTERNAL,
-    attributes: {
-      [ML_OPERATION]: operation,
-      [ML_MODEL_NAME]: modelName,
-      ...mlAttributes(rest),
-      ...(typeof userId === "string" ? { [USER_ID]: userId } : {}),
-      ...(typeof organizationId === "string" ? { [TENANT_ID]: organizationId } : {})
-    }
-  }, parent)
-  const progress: ProgressReporter = (values) => span.addEvent("ml.progress", values)
+  const { name, attributes } = mlSpanStart(operation, modelName, options)
+  const span = facadeTracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent)
+  const progress: ProgressReporter = (values) => span.addEvent(ML_PROGRESS, values)
   return withSpanActive(span, parent, (active) => fn(progress, active), {
-    onResult: (active, value) => {
-      if (typeof value !== "object" || value === null) return
-      const results = (value as { metrics?: unknown }).metrics ?? value
-      if (typeof results === "object" && results !== null) {
-        const numbers = Object.fromEntries(Object.entries(results).filter(([, v]) => typeof v === "number"))
-        active.setAttributes(mlAttributes(numbers, "result"))
-      }
-    }
+    onResult: (active, value) => active.setAttributes(mlResultAttributes(value))
   })
 }

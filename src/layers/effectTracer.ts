@@ -6,13 +6,16 @@
  * @since 0.1.0
  */
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
-import { context, type Tracer as OtelApiTracer } from "@opentelemetry/api"
+import { type Context, context, type Tracer as OtelApiTracer } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Tracer from "effect/Tracer"
 import { BaggageRef } from "../context/Baggage.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
+
+/** The OpenTelemetry context each fiber started in. */
+const homes = new WeakMap<object, Context>()
 
 /**
  * @example
@@ -25,14 +28,19 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Effect.Effect<Trace
     Tracer.make({
       span: base.span,
       context(execution, fiber) {
+        // A fiber resumes wherever its last awaited promise settled (inside a finished span's
+        // context, or another request's): the context it started in is the one that counts.
+        let home = homes.get(fiber)
+        if (home === undefined) {
+          home = context.active()
+          homes.set(fiber, home)
+        }
         const baggage = fiber.getFiberRef(BaggageRef)
         const tenant = fiber.getFiberRef(TenantRef)
         const own = baggage.size > 0 || tenant !== undefined
-        // The scheduler may run this fiber inside another request's async context: a scope
-        // found there is not ours, so it is hidden unless the fiber has values of its own.
-        if (!own && scopeOf(context.active()) === undefined) return base.context(execution, fiber)
-        const scope = own ? new RequestScope(baggage, tenant) : undefined
-        return base.context(() => context.with(withScope(context.active(), scope), execution), fiber)
+        // A scope found in the ambient context is not this fiber's unless it has values of its own.
+        const ambient = own ? withScope(home, new RequestScope(baggage, tenant)) : scopeOf(home) === undefined ? home : withScope(home, undefined)
+        return context.with(ambient, () => base.context(execution, fiber))
       }
     }))
 

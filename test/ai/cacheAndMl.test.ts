@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricLabel from "effect/MetricLabel"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
-import { keyHash, tokenUsage, traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "../../src/ai.js"
+import { keyHashOf, tokenUsage, traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "../../src/ai.js"
 import { shutdownTracing } from "../../src/index.js"
 import { initTestTracing } from "../../src/testing.js"
 
@@ -24,7 +24,7 @@ describe("traceSemanticCache", () => {
     expect([missed, hit]).toEqual([undefined, "sunny"])
     const [miss, store, found] = spans.all()
     expect(miss!.name).toBe("cache.lookup")
-    expect(miss!.attributes).toEqual({ "cache.operation": "lookup", "cache.key_hash": keyHash(cacheKey), "cache.hit": false })
+    expect(miss!.attributes).toEqual({ "cache.operation": "lookup", "cache.key_hash": keyHashOf(cacheKey), "cache.hit": false })
     expect(store!.name).toBe("cache.store")
     expect(store!.attributes["cache.hit"]).toBeUndefined()
     expect(found!.attributes["cache.hit"]).toBe(true)

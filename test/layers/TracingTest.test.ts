@@ -43,6 +43,15 @@ describe("TracingTest", () => {
       expect((yield* spans.all).map((span) => span.name)).toEqual(["after"])
     }).pipe(Effect.provide(TracingTest)))
 
+  it.live("does not let a finished span's context leak into the next root span", () =>
+    Effect.gen(function*() {
+      // The fiber resumes inside the timer's async context, captured while "awaited" was active.
+      yield* Effect.withSpan(Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5))), "awaited")
+      yield* Effect.withSpan(Effect.void, "next-root")
+      const [next] = yield* (yield* TestSpans).byName("next-root")
+      expect(next!.parentSpanContext).toBeUndefined()
+    }).pipe(Effect.provide(TracingTest)))
+
   it.effect("gives every layer build its own spans", () =>
     Effect.gen(function*() {
       yield* Effect.withSpan(Effect.void, "isolated")

@@ -1,0 +1,15 @@
+/**
+ * A key (a prompt, a cache key) as a short digest: keys can hold personal data, so only their
+ * hash is recorded. The same key always gives the same hash, so hits and misses still line up.
+ *
+ * @since 0.1.0
+ */
+import { createHash } from "node:crypto"
+
+/**
+ * @example
+ * ```ts
+ * keyHashOf("what is the weather in Lisbon?") // "a1b2…" (16 hex digits)
+ * ```
+ */
+export const keyHashOf = (key: string): string => createHash("sha256").update(key).digest("hex").slice(0, 16)
