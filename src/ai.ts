@@ -27,6 +27,7 @@ export {
   type ChatRequest,
   type ChatResponse,
   layer as layerAiClient,
+  layerConfig as layerAiClientConfig,
   makeAiClient
 } from "./services/AiClient.js"
 export { keyHashOf } from "./redaction/keyHash.js"

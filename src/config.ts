@@ -82,6 +82,7 @@ export interface TracingOptions {
   readonly http?: HttpOptions | undefined
   readonly metrics?: MetricsOptions | undefined
   readonly spanLimits?: SpanLimitOptions | undefined
+  readonly ai?: AiOptions | undefined
   /** Global propagators for the OpenTelemetry API. Default `["tracecontext", "baggage"]`. */
   readonly propagators?: ReadonlyArray<PropagatorName> | undefined
   /**
@@ -150,6 +151,20 @@ export interface MetricsOptions {
   readonly exportIntervalMillis?: number | undefined
 }
 
+/** The price of a model's tokens, in dollars per million. */
+export interface ModelPrice {
+  readonly input: number
+  readonly output: number
+}
+
+/** GenAI spans. */
+export interface AiOptions {
+  /** Record prompts and completions (redacted, truncated). Default off. */
+  readonly captureContent?: boolean | undefined
+  /** Prices by model (`gen_ai.request.model`): spans then carry an estimated cost. */
+  readonly prices?: Readonly<Record<string, ModelPrice>> | undefined
+}
+
 /** What one span may hold; past a limit the excess is dropped (and counted) by the SDK. */
 export interface SpanLimitOptions {
   /** Longest string attribute value, cut beyond. Default unlimited. */
@@ -207,6 +222,10 @@ export interface TracingSettings {
     readonly protocol: OtlpProtocol
     readonly timeoutMillis: number
     readonly compression: "gzip" | "none"
+  }
+  readonly ai: {
+    readonly captureContent: boolean
+    readonly prices: Readonly<Record<string, ModelPrice>>
   }
   readonly spanLimits: {
     readonly attributeValueLengthLimit: number
@@ -283,6 +302,8 @@ export type OptionPath =
   | "otlp.protocol"
   | "otlp.timeoutMillis"
   | "otlp.compression"
+  | "ai.captureContent"
+  | "ai.prices"
   | "spanLimits.attributeValueLengthLimit"
   | "spanLimits.attributeCountLimit"
   | "spanLimits.eventCountLimit"
@@ -452,6 +473,18 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       protocol: oneOf("otlp.protocol", otlp.protocol ?? "http/protobuf", otlpProtocols),
       timeoutMillis: count("otlp.timeoutMillis", otlp.timeoutMillis, defaults.otlpTimeoutMillis, 1),
       compression: oneOf("otlp.compression", otlp.compression ?? "none", ["gzip", "none"] as const)
+    },
+    ai: {
+      captureContent: options.ai?.captureContent ?? false,
+      prices: Object.fromEntries(Object.entries(options.ai?.prices ?? {}).map(([model, price]) => {
+        check(
+          typeof price === "object" && price !== null && Number.isFinite(price.input) && price.input >= 0 &&
+            Number.isFinite(price.output) && price.output >= 0,
+          "ai.prices",
+          `needs non-negative input and output prices for ${JSON.stringify(model)}`
+        )
+        return [model, { input: price.input, output: price.output }]
+      }))
     },
     spanLimits: {
       attributeValueLengthLimit: limits.attributeValueLengthLimit === undefined
@@ -664,6 +697,8 @@ const environmentLabels: OptionLabels = {
   "redaction.allowKeys": "BLIPEE_REDACTION_ALLOW_KEYS",
   "redaction.denyKeys": "BLIPEE_REDACTION_DENY_KEYS",
   "redaction.patterns": "BLIPEE_REDACTION_PATTERNS",
+  "ai.captureContent": "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+  "ai.prices": "BLIPEE_GENAI_PRICES",
   "spanLimits.attributeValueLengthLimit": "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
   "spanLimits.attributeCountLimit": "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
   "spanLimits.eventCountLimit": "OTEL_SPAN_EVENT_COUNT_LIMIT",
@@ -717,6 +752,17 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     protocol: otlpVariable("PROTOCOL", asLower),
     timeout: otlpVariable("TIMEOUT", asNumber),
     compression: otlpVariable("COMPRESSION", asLower),
+    captureContent: variable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", asBoolean),
+    prices: variable("BLIPEE_GENAI_PRICES", (raw) => {
+      try {
+        const parsed = JSON.parse(raw)
+        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+          ? Either.right(parsed as Record<string, ModelPrice>)
+          : Either.left("must be a JSON object of model → { input, output }")
+      } catch {
+        return Either.left("must be a JSON object of model → { input, output }")
+      }
+    }),
     attributeValueLengthLimit: variable("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", asNumber),
     spanAttributeValueLengthLimit: variable("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", asNumber),
     attributeCountLimit: variable("OTEL_ATTRIBUTE_COUNT_LIMIT", asNumber),
@@ -769,6 +815,7 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       timeoutMillis: env.timeout,
       compression: env.compression as "gzip" | "none" | undefined
     },
+    ai: { captureContent: env.captureContent, prices: env.prices },
     // The span-specific limits win over the general ones, as the specification says.
     spanLimits: {
       attributeValueLengthLimit: env.spanAttributeValueLengthLimit ?? env.attributeValueLengthLimit,
@@ -831,6 +878,7 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
   redaction: { ...definedFields(base.redaction), ...definedFields(override.redaction) },
   metrics: { ...definedFields(base.metrics), ...definedFields(override.metrics) },
   spanLimits: { ...definedFields(base.spanLimits), ...definedFields(override.spanLimits) },
+  ai: { ...definedFields(base.ai), ...definedFields(override.ai) },
   batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
 })
 

@@ -104,6 +104,8 @@ export const GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens"
 export const GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages"
 export const GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages"
 export const GEN_AI_TOKEN_TYPE = "gen_ai.token.type"
+/** Estimated cost of the call in US dollars, from the configured price table (no convention exists). */
+export const GEN_AI_USAGE_COST = "gen_ai.usage.cost_usd"
 /** The seed's `messages` option: how many messages the request carried. */
 export const GEN_AI_REQUEST_MESSAGE_COUNT = "gen_ai.request.message_count"
 export const METRIC_GEN_AI_TOKEN_USAGE = "gen_ai.client.token.usage"

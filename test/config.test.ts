@@ -188,6 +188,15 @@ describe("configuration from the environment", () => {
     expect(s.spanLimits).toMatchObject({ attributeValueLengthLimit: 4096, attributeCountLimit: 32, eventCountLimit: 10 })
   })
 
+  it("reads the GenAI settings", () => {
+    const s = settings({
+      OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true",
+      BLIPEE_GENAI_PRICES: "{\"gpt-4o\":{\"input\":2.5,\"output\":10}}"
+    })
+    expect(s.ai).toEqual({ captureContent: true, prices: { "gpt-4o": { input: 2.5, output: 10 } } })
+    expect(settings({}).ai).toEqual({ captureContent: false, prices: {} })
+  })
+
   it("sends metrics only where an endpoint says so", () => {
     expect(settings({}).metrics.url).toBeUndefined()
     expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).metrics.url).toBe("http://collector:4318/v1/metrics")
@@ -234,6 +243,9 @@ describe("configuration from the environment", () => {
     ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "[\"(unclosed\"]" }],
     ["BLIPEE_REDACTION", { BLIPEE_REDACTION: "maybe" }],
     ["OTEL_METRICS_EXPORTER", { OTEL_METRICS_EXPORTER: "prometheus" }],
+    ["BLIPEE_GENAI_PRICES", { BLIPEE_GENAI_PRICES: "{\"gpt-4o\":{\"input\":-1,\"output\":1}}" }],
+    ["BLIPEE_GENAI_PRICES", { BLIPEE_GENAI_PRICES: "[1,2]" }],
+    ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "yes" }],
     ["OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", { OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "-1" }],
     ["OTEL_SPAN_EVENT_COUNT_LIMIT", { OTEL_SPAN_EVENT_COUNT_LIMIT: "many" }],
     ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "nope" }],

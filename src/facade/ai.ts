@@ -9,6 +9,7 @@ import { keyHashOf } from "../redaction/keyHash.js"
 import {
   addChunk,
   aiErrorType,
+  aiSettings,
   chatSpanEnd,
   chatSpanStart,
   type ChatOutcome,
@@ -99,7 +100,8 @@ const traceStream = <S extends AsyncIterable<unknown>>(
  * attributes, the response's id, model, finish reasons and token usage (OpenAI and Anthropic
  * shapes, streamed or not), and the token and duration metrics. A returned stream is handed
  * back unchanged and its span ends when it does. Prompt and completion text are recorded only
- * with `captureContent` (or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`).
+ * with `captureContent` (or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`); with a
+ * price for the model (`BLIPEE_GENAI_PRICES`) the span carries the estimated cost.
  *
  * @example
  * ```ts
@@ -115,7 +117,8 @@ export const traceAIChatCompletion = async <T>(
   options: ChatCompletionOptions = {}
 ): Promise<T> => {
   ensureTracing()
-  const captureContent = options.captureContent ?? process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT === "true"
+  const settings = aiSettings()
+  const captureContent = options.captureContent ?? settings.captureContent
   const request: ChatRequestInfo = { ...options, provider, model, captureContent }
   const { name, attributes } = chatSpanStart(request)
   const parent = context.active()
@@ -123,7 +126,7 @@ export const traceAIChatCompletion = async <T>(
   const started = performance.now()
   const finish = (outcome: ChatOutcome | undefined, error: unknown) => {
     const errorType = error === undefined ? undefined : aiErrorType(error)
-    if (outcome !== undefined) chatSpanEnd(span, outcome, captureContent)
+    if (outcome !== undefined) chatSpanEnd(span, outcome, captureContent, settings.prices[model])
     if (error !== undefined) {
       recordFailure(span, error)
       span.setAttribute(ERROR_TYPE, errorType!)

@@ -132,7 +132,8 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
         provider,
         propagator: makePropagator(settings),
         stats,
-        http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : [])
+        http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : []),
+        ai: settings.ai
       })),
       (release) => Effect.sync(release)
     )

@@ -27,6 +27,7 @@ import {
   type TracerProvider
 } from "@opentelemetry/api"
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
+import type { TracingSettings } from "../config.js"
 import type { HttpPolicy } from "./httpPolicy.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
@@ -36,6 +37,7 @@ export interface Registration {
   readonly propagator: TextMapPropagator
   readonly stats: TracingStatsCounters
   readonly http: HttpPolicy
+  readonly ai: TracingSettings["ai"]
 }
 
 const noopProvider: TracerProvider = new ProxyTracerProvider()

@@ -11,6 +11,8 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import type { Span as OtelSpan } from "@opentelemetry/api"
 import * as Cause from "effect/Cause"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
@@ -23,6 +25,7 @@ import * as Stream from "effect/Stream"
 import { ERROR_TYPE, GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
 import {
   addChunk,
+  aiSettings,
   chatSpanEnd,
   chatSpanStart,
   type ChatOutcome,
@@ -199,6 +202,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
 
     const info = (request: ChatRequest, stream: boolean): ChatRequestInfo => ({
+      captureContent: request.captureContent ?? aiSettings().captureContent,
       provider: providerName,
       model: request.model,
       messages: request.messages,
@@ -208,8 +212,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
       stream,
       userId: request.userId,
       organizationId: request.organizationId,
-      serverAddress,
-      captureContent: request.captureContent
+      serverAddress
     })
 
     const httpRequest = (request: ChatRequest, stream: boolean) => {
@@ -257,7 +260,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
       const error = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.failureOption(exit.cause)) : undefined
       const errorType = error === undefined ? undefined : errorTypeOf(error)
       if (span !== undefined) {
-        chatSpanEnd(span, outcome, request.captureContent === true)
+        chatSpanEnd(span, outcome, request.captureContent === true, aiSettings().prices[request.model])
         if (errorType !== undefined) span.setAttribute(ERROR_TYPE, errorType)
       }
       recordChatMetrics(request, Exit.isSuccess(exit) ? outcome : undefined, (performance.now() - started) / 1000, errorType)
@@ -321,3 +324,26 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
  */
 export const layer = (options: AiClientOptions): Layer.Layer<AiClient, never, TracedHttpClient> =>
   Layer.effect(AiClient, makeAiClient(options))
+
+/**
+ * The client configured from the environment: `OPENAI_API_KEY` and `OPENAI_BASE_URL`, or
+ * `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL`. A missing key fails the layer with a
+ * `ConfigError` naming it.
+ *
+ * @example
+ * ```ts
+ * program.pipe(Effect.provide(AiClient.layerConfig("openai")), Effect.provide(TracedHttp.layerFetch()))
+ * ```
+ */
+export const layerConfig = (
+  provider: AiClientOptions["provider"],
+  options: Omit<AiClientOptions, "provider" | "apiKey" | "baseUrl"> = {}
+): Layer.Layer<AiClient, ConfigError.ConfigError, TracedHttpClient> => {
+  const prefix = provider === "openai" ? "OPENAI" : "ANTHROPIC"
+  return Layer.unwrapEffect(
+    Effect.map(
+      Config.all({ apiKey: Config.redacted(`${prefix}_API_KEY`), baseUrl: Config.option(Config.string(`${prefix}_BASE_URL`)) }),
+      ({ apiKey, baseUrl }) => layer({ ...options, provider, apiKey, baseUrl: Option.getOrUndefined(baseUrl) })
+    )
+  )
+}

@@ -7,6 +7,8 @@
  * @since 0.1.0
  */
 import type { Attributes, Span } from "@opentelemetry/api"
+import type { ModelPrice, TracingSettings } from "../config.js"
+import { activeRegistration } from "../layers/globalRegistration.js"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
@@ -26,6 +28,7 @@ import {
   GEN_AI_RESPONSE_ID,
   GEN_AI_RESPONSE_MODEL,
   GEN_AI_TOKEN_TYPE,
+  GEN_AI_USAGE_COST,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   METRIC_GEN_AI_OPERATION_DURATION,
@@ -178,13 +181,31 @@ export const addChunk = (outcome: ChatOutcome, chunk: unknown): void => {
   }
 }
 
-/** Records what the response said on the span. */
-export const chatSpanEnd = (span: Span, outcome: ChatOutcome, captureContent: boolean): void => {
+/** The GenAI settings of the active tracing layer (off, no prices, when none runs). */
+export const aiSettings = (): TracingSettings["ai"] => activeRegistration()?.ai ?? { captureContent: false, prices: {} }
+
+/**
+ * The estimated cost in dollars of a call's tokens, when the model has a price.
+ *
+ * @example
+ * ```ts
+ * estimatedCost({ input: 2.5, output: 10 }, 1000, 200) // 0.0045
+ * ```
+ */
+export const estimatedCost = (price: ModelPrice | undefined, inputTokens: number | undefined, outputTokens: number | undefined) =>
+  price === undefined || (inputTokens === undefined && outputTokens === undefined)
+    ? undefined
+    : ((inputTokens ?? 0) * price.input + (outputTokens ?? 0) * price.output) / 1_000_000
+
+/** Records what the response said on the span, and the estimated cost when `price` is known. */
+export const chatSpanEnd = (span: Span, outcome: ChatOutcome, captureContent: boolean, price?: ModelPrice | undefined): void => {
   if (outcome.id !== undefined) span.setAttribute(GEN_AI_RESPONSE_ID, outcome.id)
   if (outcome.model !== undefined) span.setAttribute(GEN_AI_RESPONSE_MODEL, outcome.model)
   if (outcome.finishReasons.length > 0) span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, outcome.finishReasons)
   if (typeof outcome.inputTokens === "number") span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, outcome.inputTokens)
   if (typeof outcome.outputTokens === "number") span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, outcome.outputTokens)
+  const cost = estimatedCost(price, outcome.inputTokens, outcome.outputTokens)
+  if (cost !== undefined) span.setAttribute(GEN_AI_USAGE_COST, cost)
   if (captureContent) {
     span.setAttribute(GEN_AI_OUTPUT_MESSAGES, truncated([{ role: "assistant", content: outcome.output, finish_reason: outcome.finishReasons[0] }]))
   }

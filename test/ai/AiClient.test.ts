@@ -145,3 +145,35 @@ describe("AiClient (Anthropic Messages)", () => {
       }
     }).pipe(Effect.provide(layerFor("anthropic"))))
 })
+
+describe("AiClient settings", () => {
+  it.live("estimates the cost from the price table and records content when the layer says so", () =>
+    Effect.gen(function*() {
+      const ai = yield* AiClient
+      const answer = yield* ai.chatCompletion({ model: "gpt-4o", messages })
+      const [span] = (yield* spansOf).chat
+      const expected = (answer.usage.inputTokens! * 2.5 + answer.usage.outputTokens! * 10) / 1_000_000
+      expect(span!.attributes["gen_ai.usage.cost_usd"]).toBeCloseTo(expected, 12)
+      expect(span!.attributes["gen_ai.input.messages"]).toContain("Weather in Lisbon?")
+    }).pipe(Effect.provide(
+      Ai.layer({ provider: "openai", baseUrl: `${server.url}/v1`, apiKey: "sk-test" }).pipe(
+        Layer.provideMerge(TracedHttp.layerFetch()),
+        Layer.provideMerge(layerTest({ ai: { captureContent: true, prices: { "gpt-4o": { input: 2.5, output: 10 } } } }))
+      )
+    )))
+
+  it.effect("reads its key and base URL from the environment, and names a missing key", () =>
+    Effect.gen(function*() {
+      const { ConfigProvider } = yield* Effect.promise(() => import("effect"))
+      const missing = yield* Effect.either(Effect.provide(AiClient, Ai.layerConfig("anthropic").pipe(
+        Layer.provide(TracedHttp.layerFetch()),
+        Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map())))
+      )))
+      expect(Either.isLeft(missing) && String(missing.left)).toContain("ANTHROPIC_API_KEY")
+      const configured = yield* Effect.either(Effect.provide(AiClient, Ai.layerConfig("openai").pipe(
+        Layer.provide(TracedHttp.layerFetch()),
+        Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["OPENAI_API_KEY", "sk-env"], ["OPENAI_BASE_URL", `${server.url}/v1`]]))))
+      )))
+      expect(Either.isRight(configured)).toBe(true)
+    }))
+})
