@@ -14,6 +14,7 @@ import * as Either from "effect/Either"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { resolveSettings, settingsFromEnvironment, type TracingOptions } from "../config.js"
 import { withContextValues } from "../context/bridge.js"
+import { OtelParentSpan } from "../context/OtelParentSpan.js"
 import { layerEffectTracer } from "../layers/effectTracer.js"
 import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { layerSettings } from "../layers/Tracing.js"
@@ -135,11 +136,16 @@ export const runTraced = <A, E>(effect: Effect.Effect<A, E>, options: { readonly
   const run = options.signal === undefined ? {} : { signal: options.signal }
   if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(program, false), run)
   // The parent is passed explicitly: Effect's scheduler may resume fibers in another async context.
-  const parent = trace.getSpan(active)?.spanContext()
+  const span = trace.getSpan(active)
+  const parent = span?.spanContext()
   return effectRuntime.runPromise(
-    parent === undefined || !trace.isSpanContextValid(parent)
+    span === undefined || parent === undefined || !trace.isSpanContextValid(parent)
       ? program
-      : Effect.withParentSpan(program, OtelTracer.makeExternalSpan(parent)),
+      : Effect.withParentSpan(
+        program,
+        // A span of this process is a local parent; only an extracted one is remote.
+        parent.isRemote === true ? OtelTracer.makeExternalSpan(parent) : new OtelParentSpan(span, "runTraced")
+      ),
     run
   )
 }

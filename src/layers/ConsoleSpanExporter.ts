@@ -14,7 +14,26 @@ const NAME_WIDTH = 36
 
 const spanKindNames = ["internal", "server", "client", "producer", "consumer"] as const
 
-const renderNode = (node: SpanNode, depth: number, origin: number, total: number, lines: Array<string>) => {
+/** The few attributes worth a glance, by kind of span. */
+const highlights = (attributes: ReadableSpan["attributes"]): string => {
+  const pick = (key: string, label = key) => (attributes[key] === undefined ? [] : [`${label}=${String(attributes[key])}`])
+  return [
+    ...pick("http.route", "route"),
+    ...pick("http.response.status_code", "status"),
+    ...pick("db.query.summary", "sql"),
+    ...pick("gen_ai.request.model", "model"),
+    ...pick("gen_ai.usage.input_tokens", "in"),
+    ...pick("gen_ai.usage.output_tokens", "out"),
+    ...pick("cache.hit", "hit"),
+    ...pick("api.service", "api")
+  ].join(" ")
+}
+
+/** Colour only for a terminal that shows it, and never against NO_COLOR (no-color.org). */
+const colours = (stream: NodeJS.WriteStream | undefined) =>
+  stream?.isTTY === true && process.env.NO_COLOR === undefined
+
+const renderNode = (node: SpanNode, depth: number, origin: number, total: number, lines: Array<string>, colour: boolean) => {
   const { span } = node
   const start = hrTimeToMicroseconds(span.startTime) - origin
   const duration = hrTimeToMicroseconds(span.duration)
@@ -22,27 +41,28 @@ const renderNode = (node: SpanNode, depth: number, origin: number, total: number
   const width = total === 0 ? BAR_WIDTH : Math.max(1, Math.round((duration / total) * BAR_WIDTH))
   const bar = " ".repeat(offset) + "█".repeat(Math.min(width, BAR_WIDTH - offset))
   const label = `${"  ".repeat(depth)}${span.name}`
-  const status = span.status.code === SpanStatusCode.ERROR
-    ? `ERROR${span.status.message ? `: ${span.status.message}` : ""}`
-    : "ok"
-  lines.push(
-    `  ${label.padEnd(NAME_WIDTH)} ${bar.padEnd(BAR_WIDTH)} ${(duration / 1000).toFixed(2).padStart(9)} ms  ${
-      spanKindNames[span.kind]
-    }  ${status}`
-  )
-  for (const child of node.children) renderNode(child, depth + 1, origin, total, lines)
+  const failed = span.status.code === SpanStatusCode.ERROR
+  const status = failed ? `ERROR${span.status.message ? `: ${span.status.message}` : ""}` : "ok"
+  const extra = highlights(span.attributes)
+  const line = `  ${label.padEnd(NAME_WIDTH)} ${bar.padEnd(BAR_WIDTH)} ${(duration / 1000).toFixed(2).padStart(9)} ms  ${
+    spanKindNames[span.kind]
+  }  ${status}${extra === "" ? "" : `  ${extra}`}`
+  lines.push(colour && failed ? `\x1b[31m${line}\x1b[0m` : line)
+  for (const child of node.children) renderNode(child, depth + 1, origin, total, lines, colour)
 }
 
 /**
  * Renders a tree of spans as text lines: indentation by parentage, a bar scaled to the
- * tree's duration, the duration, kind and status of each span.
+ * tree's duration, the duration, kind and status of each span (failures in red with `colour`),
+ * and the attributes that matter for its kind (route and status, SQL summary, model and tokens,
+ * cache hit).
  *
  * @example
  * ```ts
  * renderWaterfall(buildSpanTree(spans)[0]).join("\n")
  * ```
  */
-export const renderWaterfall = (root: SpanNode): Array<string> => {
+export const renderWaterfall = (root: SpanNode, colour = false): Array<string> => {
   const origin = hrTimeToMicroseconds(root.span.startTime)
   let end = origin
   const visit = (node: SpanNode) => {
@@ -51,7 +71,7 @@ export const renderWaterfall = (root: SpanNode): Array<string> => {
   }
   visit(root)
   const lines = [`trace ${root.span.spanContext().traceId} · ${((end - origin) / 1000).toFixed(2)} ms`]
-  renderNode(root, 0, origin, end - origin, lines)
+  renderNode(root, 0, origin, end - origin, lines, colour)
   return lines
 }
 
@@ -74,7 +94,10 @@ const MAX_HOLD_MS = 30_000
 export class ConsoleSpanExporter implements SpanExporter {
   private readonly pending = new Map<string, { spans: Array<ReadableSpan>; since: number }>()
 
-  constructor(private readonly write: (text: string) => void = (text) => process.stdout.write(text)) {}
+  constructor(
+    private readonly write: (text: string) => void = (text) => process.stdout.write(text),
+    private readonly colour: boolean = colours(process.stdout)
+  ) {}
 
   export(spans: Array<ReadableSpan>, resultCallback: (result: ExportResult) => void): void {
     const complete: Array<ReadableSpan> = []
@@ -100,7 +123,7 @@ export class ConsoleSpanExporter implements SpanExporter {
 
   private print(spans: ReadonlyArray<ReadableSpan>): void {
     if (spans.length === 0) return
-    const blocks = buildSpanTree(spans).map((root) => renderWaterfall(root).join("\n"))
+    const blocks = buildSpanTree(spans).map((root) => renderWaterfall(root, this.colour).join("\n"))
     this.write(blocks.map((block) => `${block}\n\n`).join(""))
   }
 

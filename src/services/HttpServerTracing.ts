@@ -14,12 +14,11 @@ import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Cause from "effect/Cause"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import type * as Tracer from "effect/Tracer"
 import { BaggageRef } from "../context/Baggage.js"
+import { OtelParentSpan } from "../context/OtelParentSpan.js"
 import { extractContext } from "../context/headers.js"
 import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
@@ -36,53 +35,18 @@ export interface ServerTracingOptions {
 
 const tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
 
-const OtelSpanBrand: unique symbol = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan") as never
-
 /**
- * The server span as Effect's parent span: Effect spans inside nest under it, and the
- * router's `http.route` annotation renames it to `{method} {route}`.
+ * The server span as Effect's parent span; the router's `http.route` annotation renames it to
+ * `{method} {route}`.
  */
-class ServerSpan implements Tracer.Span {
-  // The brand `@effect/opentelemetry` gives its own spans: `Tracer.currentOtelSpan` then returns
-  // `this.span` itself (with its tracestate), not a copy of the ids.
-  readonly [OtelSpanBrand] = true
-  readonly _tag = "Span"
-  readonly parent = Option.none()
-  readonly context = Context.empty()
-  readonly links: Array<Tracer.SpanLink> = []
-  readonly kind = "server"
-  readonly attributes = new Map<string, unknown>()
-  readonly spanId: string
-  readonly traceId: string
-  readonly sampled: boolean
-  status: Tracer.SpanStatus
-
-  constructor(readonly span: OtelSpan, readonly name: string, private readonly method: string, startTime: bigint) {
-    const spanContext = span.spanContext()
-    this.spanId = spanContext.spanId
-    this.traceId = spanContext.traceId
-    this.sampled = (spanContext.traceFlags & 1) === 1
-    this.status = { _tag: "Started", startTime }
+class ServerSpan extends OtelParentSpan {
+  constructor(span: OtelSpan, name: string, private readonly method: string) {
+    super(span, name, "server")
   }
 
-  attribute(key: string, value: unknown): void {
-    this.attributes.set(key, value)
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") {
-      this.span.setAttribute(key, value)
-    }
+  override attribute(key: string, value: unknown): void {
+    super.attribute(key, value)
     if (key === HTTP_ROUTE && typeof value === "string") this.span.updateName(`${this.method} ${value}`)
-  }
-
-  event(name: string, _startTime: bigint, attributes?: Record<string, unknown>): void {
-    this.span.addEvent(name, attributes as Record<string, string>)
-  }
-
-  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
-    this.links.push(...links)
-  }
-
-  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
-    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
   }
 }
 
@@ -119,7 +83,7 @@ export const middleware = (options: ServerTracingOptions = {}) =>
       const tenant = tenantFromHook(options.tenant, request)
       const scoped = withRequestScope(extracted, tenant)
       const span = tracer.startSpan(start.name, { kind: SpanKind.SERVER, attributes: start.attributes }, scoped)
-      const parent = new ServerSpan(span, start.name, start.name.split(" ")[0]!, BigInt(Date.now()) * 1_000_000n)
+      const parent = new ServerSpan(span, start.name, start.name.split(" ")[0]!)
       const exit = yield* app.pipe(
         Effect.withParentSpan(parent),
         Effect.locally(BaggageRef, baggageOf(scoped)),

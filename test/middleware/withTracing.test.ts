@@ -3,7 +3,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { baggage, shutdownTracing, traceAsync, withTracing } from "../../src/index.js"
 import { initTestTracing } from "../../src/testing.js"
-import { serveWebHandler, type WebServer } from "../support/webServer.js"
+import { serveWebHandler, type WebServer } from "../../scripts/webServer.js"
 
 const spans = initTestTracing({ serviceName: "middleware-test" })
 beforeEach(() => spans.reset())
