@@ -9,7 +9,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { Tracing } from "../src/index.js"
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base"
+import { initTracing, shutdownTracing, traceAsync, Tracing } from "../src/index.js"
 import { parseBaggage } from "../src/propagation/baggage.js"
 import { parseTraceparent } from "../src/propagation/traceparent.js"
 import { parseTracestate } from "../src/propagation/tracestate.js"
@@ -64,9 +65,38 @@ const runtimes = {
   dead: runtimeFor({ otlp: { tracesEndpoint: dead.url, timeoutMillis: 2_000 } })
 }
 
+/**
+ * Per-span costs, each against its own floor. Spans are made in runs of 100 inside one call so
+ * that the per-call overhead of a runtime is shared. Every exporter drops what it gets: this
+ * measures the traced code's side, not the export.
+ */
+const dropAll: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() }
+const rawProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(dropAll)] })
+const rawTracer = rawProvider.getTracer("bench")
+const attributes = { "item.id": 42, "item.kind": "bench" }
+const RUN = 100
+const rawSpans = () => {
+  for (let i = 0; i < RUN; i++) {
+    const span = rawTracer.startSpan("op", { attributes })
+    span.end()
+  }
+}
+const bareLoop = () => {
+  let n = 0
+  for (let i = 0; i < RUN; i++) n += attributes["item.id"]
+  return n
+}
+const effectSpans = Effect.forEach(Array.from({ length: RUN }, (_, i) => i), () => Effect.withSpan(Effect.void, "op", { attributes }), { discard: true })
+const effectBare = Effect.forEach(Array.from({ length: RUN }, (_, i) => i), () => Effect.void, { discard: true })
+const effectRuntimes = {
+  ours: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll })),
+  disabled: ManagedRuntime.make(Tracing.layer({ enabled: false }))
+}
+initTracing({ exporters: ["none"], spanExporter: dropAll })
+
 interface Case {
   readonly name: string
-  readonly unit: "µs/KB" | "ns/header" | "µs/call"
+  readonly unit: "µs/KB" | "ns/header" | "µs/call" | "µs/span"
   readonly run: () => unknown
 }
 
@@ -80,7 +110,20 @@ const cases: ReadonlyArray<Case> = [
   { name: "traced call, no exporter", unit: "µs/call", run: () => runtimes.none.runSync(tracedCall) },
   { name: "traced call, healthy collector", unit: "µs/call", run: () => runtimes.healthy.runSync(tracedCall) },
   { name: "traced call, hanging collector", unit: "µs/call", run: () => runtimes.hanging.runSync(tracedCall) },
-  { name: "traced call, dead collector", unit: "µs/call", run: () => runtimes.dead.runSync(tracedCall) }
+  { name: "traced call, dead collector", unit: "µs/call", run: () => runtimes.dead.runSync(tracedCall) },
+  { name: "span: bare loop (floor)", unit: "µs/span", run: bareLoop },
+  { name: "span: raw OpenTelemetry SDK", unit: "µs/span", run: rawSpans }
+]
+
+/** Async cases: awaited calls, measured the same way. */
+// (Effect runs of 100 spans yield to the scheduler, so they run as promises too.)
+const asyncCases: ReadonlyArray<{ readonly name: string; readonly run: () => Promise<unknown> }> = [
+  { name: "span: Effect untraced (floor)", run: () => Effect.runPromise(effectBare) },
+  { name: "span: Effect native tracer", run: () => Effect.runPromise(effectSpans) },
+  { name: "span: Effect.withSpan, ours", run: () => effectRuntimes.ours.runPromise(effectSpans) },
+  { name: "span: Effect.withSpan, disabled", run: () => effectRuntimes.disabled.runPromise(effectSpans) },
+  { name: "await: untraced async function", run: async () => { for (let i = 0; i < RUN; i++) await (async () => i)() } },
+  { name: "await: traceAsync", run: async () => { for (let i = 0; i < RUN; i++) await traceAsync("op", async () => i, attributes) } }
 ]
 
 /** Time per call of one case over a fixed budget, in the case's unit. */
@@ -96,13 +139,26 @@ const measure = (c: Case): number => {
   }
   if (sink === Symbol.for("never")) console.log(sink)
   const perCallMs = elapsed / calls
+  if (c.unit === "µs/span") return (perCallMs * 1000) / RUN
   return c.unit === "ns/header" ? perCallMs * 1_000_000 : perCallMs * 1000
 }
 
+const measureAsync = async (c: (typeof asyncCases)[number]): Promise<number> => {
+  let calls = 0
+  const started = performance.now()
+  while (performance.now() - started < budgetMs) {
+    await c.run()
+    calls++
+  }
+  return ((performance.now() - started) * 1000) / calls / RUN
+}
+
 for (const c of cases) measure(c) // warm-up
-const samples = new Map<string, Array<number>>(cases.map((c) => [c.name, []]))
+for (const c of asyncCases) await measureAsync(c)
+const samples = new Map<string, Array<number>>([...cases, ...asyncCases].map((c) => [c.name, []]))
 for (let round = 0; round < rounds; round++) {
   for (const c of cases) samples.get(c.name)!.push(measure(c))
+  for (const c of asyncCases) samples.get(c.name)!.push(await measureAsync(c))
 }
 
 const median = (values: Array<number>) => {
@@ -114,7 +170,25 @@ const baselines: Record<string, number> = {
   "µs/KB": median(samples.get("char scan baseline (1 KB)")!),
   "µs/call": median(samples.get("traced call, no exporter")!)
 }
-const results = cases.map((c) => {
+const all: ReadonlyArray<{ readonly name: string; readonly unit: Case["unit"] }> = [
+  ...cases,
+  ...asyncCases.map((c) => ({ name: c.name, unit: "µs/span" as const }))
+]
+// What a span adds over its floor, and that cost as a multiple of what the raw SDK adds.
+const added = (name: string, floor: string) => median(samples.get(name)!) - median(samples.get(floor)!)
+const rawAdded = added("span: raw OpenTelemetry SDK", "span: bare loop (floor)")
+const spanRatios = {
+  "raw SDK adds (µs/span)": rawAdded,
+  "Effect native tracer adds (µs/span)": added("span: Effect native tracer", "span: Effect untraced (floor)"),
+  "ours via Effect.withSpan adds (µs/span)": added("span: Effect.withSpan, ours", "span: Effect untraced (floor)"),
+  "ours via Effect.withSpan ÷ raw SDK": added("span: Effect.withSpan, ours", "span: Effect untraced (floor)") / rawAdded,
+  "ours via Effect.withSpan ÷ Effect native tracer": added("span: Effect.withSpan, ours", "span: Effect untraced (floor)") /
+    added("span: Effect native tracer", "span: Effect untraced (floor)"),
+  "traceAsync adds (µs/span)": added("await: traceAsync", "await: untraced async function"),
+  "traceAsync ÷ raw SDK": added("await: traceAsync", "await: untraced async function") / rawAdded,
+  "disabled ÷ Effect untraced": median(samples.get("span: Effect.withSpan, disabled")!) / median(samples.get("span: Effect untraced (floor)")!)
+}
+const results = all.map((c) => {
   const values = samples.get(c.name)!
   const baseline = baselines[c.unit]
   return {
@@ -139,10 +213,14 @@ for (const r of results) {
     ("vsBaseline" in r ? fmt(r.vsBaseline as number) : "").padStart(11)
   ].join(" "))
 }
+console.log("")
+for (const [name, value] of Object.entries(spanRatios)) console.log(`${name.padEnd(48)} ${fmt(value)}`)
 mkdirSync("bench", { recursive: true })
-writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results }, null, 2)}\n`)
+writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios }, null, 2)}\n`)
 
-await Promise.all(Object.values(runtimes).map((runtime) => runtime.dispose()))
+await Promise.all([...Object.values(runtimes), ...Object.values(effectRuntimes)].map((runtime) => runtime.dispose()))
+await shutdownTracing()
+await rawProvider.shutdown()
 healthy.server.closeAllConnections()
 hanging.server.closeAllConnections()
 await Promise.all([healthy.server, hanging.server].map((server) => new Promise((resolve) => server.close(resolve))))
