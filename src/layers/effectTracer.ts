@@ -8,14 +8,18 @@
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { type Context, context, type Tracer as OtelApiTracer } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Tracer from "effect/Tracer"
 import { BaggageRef } from "../context/Baggage.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
 
-/** The OpenTelemetry context each fiber started in. */
-const homes = new WeakMap<object, Context>()
+/**
+ * The OpenTelemetry context a fiber started in; a forked fiber inherits its parent's, so it does
+ * not depend on where the scheduler first runs it.
+ */
+const homeRef = FiberRef.unsafeMake<Context | undefined>(undefined)
 
 /**
  * @example
@@ -30,10 +34,11 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Effect.Effect<Trace
       context(execution, fiber) {
         // A fiber resumes wherever its last awaited promise settled (inside a finished span's
         // context, or another request's): the context it started in is the one that counts.
-        let home = homes.get(fiber)
+        let home = fiber.getFiberRef(homeRef)
         if (home === undefined) {
           home = context.active()
-          homes.set(fiber, home)
+          // Every runtime fiber has `setFiberRef`; the public type only shows the getter.
+          ;(fiber as unknown as { setFiberRef: <A>(ref: FiberRef.FiberRef<A>, value: A) => void }).setFiberRef(homeRef, home)
         }
         const baggage = fiber.getFiberRef(BaggageRef)
         const tenant = fiber.getFiberRef(TenantRef)
