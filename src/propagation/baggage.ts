@@ -34,6 +34,15 @@ const utf8 = new TextDecoder("utf-8", { fatal: false })
  */
 const percentDecode = (value: string): string => {
   if (!value.includes("%")) return value
+  // Well-formed input (the usual case) decodes natively; the byte-wise path below handles the rest.
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return percentDecodeLeniently(value)
+  }
+}
+
+const percentDecodeLeniently = (value: string): string => {
   const bytes: Array<number> = []
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)
