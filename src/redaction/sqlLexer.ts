@@ -30,17 +30,38 @@ export interface SqlVisitor {
  */
 const at = (sql: string, i: number): number => (i >= 0 && i < sql.length ? sql.charCodeAt(i) : -1)
 
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39
-const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
+// Character classes of ASCII, looked up once per character instead of compared range by range.
+const SPACE = 1
+const WORD_START = 2
+const WORD_PART = 4
+const DIGIT = 8
+const HEX = 16
+const CLASSES = (() => {
+  const table = new Uint8Array(128)
+  for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x0c]) table[c] = SPACE
+  for (let c = 0; c < 128; c++) {
+    const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+    const digit = c >= 0x30 && c <= 0x39
+    if (letter || c === 0x5f) table[c]! |= WORD_START | WORD_PART
+    if (digit) table[c]! |= DIGIT | WORD_PART | HEX
+    if (c === 0x24) table[c]! |= WORD_PART
+    if ((c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)) table[c]! |= HEX
+  }
+  return table
+})()
+const hasClass = (c: number, cls: number) => c >= 0 && c < 128 && (CLASSES[c]! & cls) !== 0
+
+const isDigit = (c: number) => hasClass(c, DIGIT)
+const isHex = (c: number) => hasClass(c, HEX)
 /** Letters, `_`, and anything beyond ASCII (PostgreSQL accepts those in identifiers). */
-const isWordStart = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c > 0x7f
-const isWordPart = (c: number) => isWordStart(c) || isDigit(c) || c === 0x24
+const isWordStart = (c: number) => c > 0x7f || hasClass(c, WORD_START)
+const isWordPart = (c: number) => c > 0x7f || hasClass(c, WORD_PART)
 /** E, B, X, N in either case: the letters that prefix a quoted string. */
 const isStringPrefix = (c: number) => {
   const lower = c | 0x20
   return lower === 0x65 || lower === 0x62 || lower === 0x78 || lower === 0x6e
 }
-const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c
+const isSpace = (c: number) => hasClass(c, SPACE)
 
 /** The end of a `quote`-delimited run starting at `start` (the opening quote), or -1. */
 const quotedEnd = (sql: string, start: number, quote: number, backslashEscapes: boolean): number => {
@@ -121,7 +142,7 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
   let signAllowed = true
   let i = 0
   while (i < length) {
-    const c = at(sql, i)
+    const c = sql.charCodeAt(i)
     const next = i + 1 < length ? sql.charCodeAt(i + 1) : -1
 
     if (isSpace(c)) {
