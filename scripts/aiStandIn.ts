@@ -8,6 +8,7 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { closeServer } from "./webServer.js"
 
 export interface AiStandIn {
   readonly url: string
@@ -137,10 +138,6 @@ export const startAiStandIn = async (port = 0): Promise<AiStandIn> => {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
+    close: () => closeServer(server)
   }
 }

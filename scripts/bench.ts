@@ -11,6 +11,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base"
 import { initTracing, shutdownTracing, traceAsync, Tracing } from "../src/index.js"
+import { closeServer } from "./webServer.js"
 import { parseBaggage } from "../src/propagation/baggage.js"
 import { parseTraceparent } from "../src/propagation/traceparent.js"
 import { parseTracestate } from "../src/propagation/tracestate.js"
@@ -221,6 +222,4 @@ writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOSt
 await Promise.all([...Object.values(runtimes), ...Object.values(effectRuntimes)].map((runtime) => runtime.dispose()))
 await shutdownTracing()
 await rawProvider.shutdown()
-healthy.server.closeAllConnections()
-hanging.server.closeAllConnections()
-await Promise.all([healthy.server, hanging.server].map((server) => new Promise((resolve) => server.close(resolve))))
+await Promise.all([healthy.server, hanging.server].map(closeServer))

@@ -34,7 +34,7 @@ import {
   withTracing
 } from "../src/index.js"
 import { startAiStandIn } from "./aiStandIn.js"
-import { serveWebHandler } from "./webServer.js"
+import { closeServer, serveWebHandler } from "./webServer.js"
 
 const serve = process.argv.includes("--serve")
 const otlpConfigured = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
@@ -158,6 +158,5 @@ if (serve) {
   await server.close()
   await services.dispose()
   await ai.close()
-  weather.closeAllConnections()
-  await new Promise((resolve) => weather.close(resolve))
+  await closeServer(weather)
 }

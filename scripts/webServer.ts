@@ -5,6 +5,21 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 
+/**
+ * Stops a server now: open keep-alive connections are closed too, so `close` does not wait for
+ * clients to go away.
+ *
+ * @example
+ * ```ts
+ * await closeServer(server)
+ * ```
+ */
+export const closeServer = (server: http.Server): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    server.closeAllConnections()
+    server.close((error) => (error ? reject(error) : resolve()))
+  })
+
 export interface WebServer {
   readonly url: string
   readonly close: () => Promise<void>
@@ -52,10 +67,6 @@ export const serveWebHandler = async (
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
     url: origin,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
+    close: () => closeServer(server)
   }
 }

@@ -28,7 +28,8 @@ import {
 } from "../semconv.js"
 import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { recordFailure, withSpanActive } from "./spanScope.js"
+import { inNewSpan } from "./inNewSpan.js"
+import { recordFailure } from "./spanScope.js"
 
 /** The seed's options, plus `provider`-independent extras. */
 export type ChatCompletionOptions = Omit<ChatRequestInfo, "provider" | "model">
@@ -171,13 +172,8 @@ export const traceSemanticCache = async <T>(
   key: string,
   fn: (span: Span) => T | PromiseLike<T>
 ): Promise<T> => {
-  ensureTracing()
-  const parent = context.active()
-  const span = facadeTracer.startSpan(`cache.${operation}`, {
-    kind: SpanKind.INTERNAL,
-    attributes: { [CACHE_OPERATION]: operation, [CACHE_KEY_HASH]: keyHashOf(key) }
-  }, parent)
-  return withSpanActive(span, parent, fn, {
+  const attributes = { [CACHE_OPERATION]: operation, [CACHE_KEY_HASH]: keyHashOf(key) }
+  return inNewSpan(`cache.${operation}`, { kind: SpanKind.INTERNAL, attributes }, fn, {
     onResult: (active, value) => {
       if (operation !== "lookup") return
       const { hit, similarity } = lookupOutcome(value)
@@ -209,12 +205,8 @@ export const traceMLOperation = async <T>(
   fn: (progress: ProgressReporter, span: Span) => T | PromiseLike<T>,
   options: Readonly<Record<string, unknown>> = {}
 ): Promise<T> => {
-  ensureTracing()
-  const parent = context.active()
   const { name, attributes } = mlSpanStart(operation, modelName, options)
-  const span = facadeTracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent)
-  const progress: ProgressReporter = (values) => span.addEvent(ML_PROGRESS, values)
-  return withSpanActive(span, parent, (active) => fn(progress, active), {
+  return inNewSpan(name, { kind: SpanKind.INTERNAL, attributes }, (span) => fn((values) => span.addEvent(ML_PROGRESS, values), span), {
     onResult: (active, value) => active.setAttributes(mlResultAttributes(value))
   })
 }

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { context, type Span, SpanKind } from "@opentelemetry/api"
+import { type Span, SpanKind } from "@opentelemetry/api"
 import type { IsolationLevel } from "../services/DbClient.js"
 import { argsShape } from "../services/DbClient.js"
 import { queryFailureAttributes, querySpan, returnedRowsOf, transactionAttributes } from "../services/dbSpan.js"
@@ -16,8 +16,7 @@ import {
   PRISMA_ARGS_SHAPE,
   TENANT_ID
 } from "../semconv.js"
-import { ensureTracing, facadeTracer } from "./runtime.js"
-import { withSpanActive } from "./spanScope.js"
+import { inNewSpan } from "./inNewSpan.js"
 
 export interface DatabaseQueryOptions {
   readonly table?: string | undefined
@@ -51,14 +50,9 @@ export const traceDatabaseQuery = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   options: DatabaseQueryOptions = {}
 ): Promise<T> => {
-  ensureTracing()
   const { name, attributes } = querySpan({ sql, operation, table: options.table })
   if (options.organizationId !== undefined) attributes[TENANT_ID] = options.organizationId
-  const parent = context.active()
-  return withSpanActive(facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent), parent, fn, {
-    onResult: recordRows,
-    onError: recordDbFailure
-  })
+  return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, { onResult: recordRows, onError: recordDbFailure })
 }
 
 export interface DatabaseTransactionOptions {
@@ -83,10 +77,8 @@ export const traceDatabaseTransaction = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   options: DatabaseTransactionOptions = {}
 ): Promise<T> => {
-  ensureTracing()
   const attributes = transactionAttributes({ ...options, id: transactionId })
-  const parent = context.active()
-  return withSpanActive(facadeTracer.startSpan("transaction", { kind: SpanKind.INTERNAL, attributes }, parent), parent, fn, {
+  return inNewSpan("transaction", { kind: SpanKind.INTERNAL, attributes }, fn, {
     onResult: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "commit"),
     onError: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "rollback")
   })
@@ -109,14 +101,12 @@ export const tracePrismaOperation = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   args?: unknown
 ): Promise<T> => {
-  ensureTracing()
   const attributes = {
     [DB_OPERATION_NAME]: operation,
     [DB_COLLECTION_NAME]: model,
     ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
   }
-  const parent = context.active()
-  return withSpanActive(facadeTracer.startSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, attributes }, parent), parent, fn, {
+  return inNewSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, attributes }, fn, {
     onResult: recordRows,
     onError: recordDbFailure
   })

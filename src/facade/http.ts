@@ -11,7 +11,7 @@ import { activeRegistration } from "../layers/globalRegistration.js"
 import { apiCall, type ApiCallOptions, apiCallSpan } from "../services/apiClient.js"
 import { type ClientFailure, clientSpanFailure, clientSpanResponse, clientSpanStart } from "../services/httpClientSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { withSpanActive } from "./spanScope.js"
+import { inNewSpan } from "./inNewSpan.js"
 
 const urlOf = (input: string | URL | Request): URL | undefined => {
   try {
@@ -144,9 +144,6 @@ export function traceApiClient(
   options: ApiCallOptions = {}
 ): Promise<unknown> | Effect.Effect<unknown, unknown, unknown> {
   if (Effect.isEffect(call)) return apiCall(service, operation, options)(call)
-  ensureTracing()
   const { name, attributes } = apiCallSpan(service, operation, options)
-  const parent = context.active()
-  const run = async () => withSpanActive(facadeTracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent), parent, call)
-  return run()
+  return inNewSpan(name, { kind: SpanKind.INTERNAL, attributes }, call)
 }

@@ -3,9 +3,8 @@
  *
  * @since 0.1.0
  */
-import { type Attributes, context, type Span } from "@opentelemetry/api"
-import { ensureTracing, facadeTracer } from "./runtime.js"
-import { withSpanActive } from "./spanScope.js"
+import type { Attributes, Span } from "@opentelemetry/api"
+import { inNewSpan } from "./inNewSpan.js"
 
 /**
  * Runs `fn` inside a span named `name` with `attributes`, child of the active span. The span
@@ -24,7 +23,5 @@ export const traceAsync = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   attributes?: Attributes
 ): Promise<T> => {
-  ensureTracing()
-  const parent = context.active()
-  return withSpanActive(facadeTracer.startSpan(name, attributes === undefined ? {} : { attributes }, parent), parent, fn)
+  return inNewSpan(name, attributes === undefined ? {} : { attributes }, fn)
 }

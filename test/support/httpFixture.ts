@@ -8,6 +8,7 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { closeServer } from "../../scripts/webServer.js"
 
 export interface ReceivedCall {
   readonly method: string
@@ -70,11 +71,7 @@ export const startHttpFixture = async (): Promise<HttpFixture> => {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
+    close: () => closeServer(server)
   }
 }
 

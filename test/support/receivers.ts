@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net"
 import { promisify } from "node:util"
 import * as zlib from "node:zlib"
 import { MockOtlpServer } from "@elastic/mockotlpserver"
+import { closeServer } from "../../scripts/webServer.js"
 import {
   decodeStrictJson,
   ExportTraceServiceRequest,
@@ -172,9 +173,5 @@ export const startStrictReceiver = async (options: StrictReceiverOptions = {}): 
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
-  return collector.receiver(`http://127.0.0.1:${port}`, () =>
-    new Promise<void>((resolve, reject) => {
-      server.closeAllConnections()
-      server.close((error) => (error ? reject(error) : resolve()))
-    }))
+  return collector.receiver(`http://127.0.0.1:${port}`, () => closeServer(server))
 }
