@@ -9,7 +9,9 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base"
+import { context, SpanStatusCode, trace } from "@opentelemetry/api"
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer"
+import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base"
 import { initTracing, shutdownTracing, traceAsync, Tracing } from "../src/index.js"
 import { closeServer } from "./webServer.js"
 import { parseBaggage } from "../src/propagation/baggage.js"
@@ -91,7 +93,9 @@ const effectSpans = Effect.forEach(Array.from({ length: RUN }, (_, i) => i), () 
 const effectBare = Effect.forEach(Array.from({ length: RUN }, (_, i) => i), () => Effect.void, { discard: true })
 const effectRuntimes = {
   ours: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll })),
-  disabled: ManagedRuntime.make(Tracing.layer({ enabled: false }))
+  disabled: ManagedRuntime.make(Tracing.layer({ enabled: false })),
+  head: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll, samplingRate: 0.05 })),
+  tail: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll, tailSampling: { baseRate: 0.05 } }))
 }
 initTracing({ exporters: ["none"], spanExporter: dropAll })
 
@@ -123,6 +127,8 @@ const asyncCases: ReadonlyArray<{ readonly name: string; readonly run: () => Pro
   { name: "span: Effect native tracer", run: () => Effect.runPromise(effectSpans) },
   { name: "span: Effect.withSpan, ours", run: () => effectRuntimes.ours.runPromise(effectSpans) },
   { name: "span: Effect.withSpan, disabled", run: () => effectRuntimes.disabled.runPromise(effectSpans) },
+  { name: "span: head sampling 5 %", run: () => effectRuntimes.head.runPromise(effectSpans) },
+  { name: "span: tail sampling 5 %", run: () => effectRuntimes.tail.runPromise(effectSpans) },
   { name: "await: untraced async function", run: async () => { for (let i = 0; i < RUN; i++) await (async () => i)() } },
   { name: "await: traceAsync", run: async () => { for (let i = 0; i < RUN; i++) await traceAsync("op", async () => i, attributes) } }
 ]
@@ -187,7 +193,43 @@ const spanRatios = {
     added("span: Effect native tracer", "span: Effect untraced (floor)"),
   "traceAsync adds (µs/span)": added("await: traceAsync", "await: untraced async function"),
   "traceAsync ÷ raw SDK": added("await: traceAsync", "await: untraced async function") / rawAdded,
-  "disabled ÷ Effect untraced": median(samples.get("span: Effect.withSpan, disabled")!) / median(samples.get("span: Effect untraced (floor)")!)
+  "disabled ÷ Effect untraced": median(samples.get("span: Effect.withSpan, disabled")!) / median(samples.get("span: Effect untraced (floor)")!),
+  "tail sampling ÷ head sampling, same rate (added)": added("span: tail sampling 5 %", "span: Effect untraced (floor)") /
+    added("span: head sampling 5 %", "span: Effect untraced (floor)")
+}
+
+/**
+ * What reaches the collector for one workload (2 % failing and 3 % slow traces of four spans):
+ * everything, head sampling at 5 %, tail sampling at 5 %. Bytes are the OTLP protobuf of the
+ * exported spans in batches of 512.
+ */
+const exportedFor = async (options: Parameters<typeof Tracing.layer>[0]) => {
+  const spans: Array<ReadableSpan> = []
+  const collect: SpanExporter = { export: (batch, done) => (spans.push(...batch), done({ code: 0 })), shutdown: () => Promise.resolve() }
+  const workload = Effect.sync(() => {
+    const tracer = trace.getTracer("bench-workload")
+    for (let i = 0; i < (quick ? 1_000 : 10_000); i++) {
+      const r = i % 100
+      const now = Date.now()
+      const root = tracer.startSpan("GET /api/orders", { attributes, startTime: r >= 1 && r <= 3 ? now - 1_500 : now })
+      const parent = trace.setSpan(context.active(), root)
+      for (const name of ["authorize", "SELECT orders", "render"]) {
+        const child = tracer.startSpan(name, { attributes }, parent)
+        if ((r === 0 || r === 50) && name === "SELECT orders") child.setStatus({ code: SpanStatusCode.ERROR })
+        child.end()
+      }
+      root.end()
+    }
+  })
+  await Effect.runPromise(workload.pipe(Effect.provide(Tracing.layer({ exporters: ["none"], syncSpanExporter: collect, ...options }))))
+  let bytes = 0
+  for (let i = 0; i < spans.length; i += 512) bytes += ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + 512))!.length
+  return { spans: spans.length, bytes }
+}
+const exported = {
+  all: await exportedFor({ sampler: "always_on" }),
+  head: await exportedFor({ samplingRate: 0.05 }),
+  tail: await exportedFor({ tailSampling: { baseRate: 0.05 } })
 }
 const results = all.map((c) => {
   const values = samples.get(c.name)!
@@ -216,8 +258,14 @@ for (const r of results) {
 }
 console.log("")
 for (const [name, value] of Object.entries(spanRatios)) console.log(`${name.padEnd(48)} ${fmt(value)}`)
+console.log("")
+console.log("exported for one workload (5 % failing or slow)      spans      bytes   saved")
+for (const [name, { bytes, spans }] of Object.entries(exported)) {
+  const saved = `${((1 - bytes / exported.all.bytes) * 100).toFixed(1)} %`
+  console.log(`  ${name.padEnd(48)} ${String(spans).padStart(9)} ${String(bytes).padStart(10)} ${saved.padStart(7)}`)
+}
 mkdirSync("bench", { recursive: true })
-writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios }, null, 2)}\n`)
+writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, exported }, null, 2)}\n`)
 
 await Promise.all([...Object.values(runtimes), ...Object.values(effectRuntimes)].map((runtime) => runtime.dispose()))
 await shutdownTracing()

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base"
+import type { ReadableSpan, Sampler, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -101,8 +101,49 @@ export interface TracingOptions {
   /** An extra exporter that receives each span as it ends, unbatched (for tests). */
   readonly syncSpanExporter?: SpanExporter | undefined
   readonly redaction?: RedactionOptions | undefined
-  /** Extra span processors, used as given. */
+  /** Extra span processors, used as given; they see every recorded span. */
   readonly spanProcessors?: ReadonlyArray<SpanProcessor> | undefined
+  /**
+   * In-process tail sampling; `true` takes the defaults. It replaces the head sampler: every
+   * span is recorded and held until its trace's local root ends, then the trace is exported or
+   * dropped as a whole. Also raises the default export queue to 2048 spans, as kept traces
+   * arrive in bursts.
+   */
+  readonly tailSampling?: boolean | TailSamplingOptions | undefined
+}
+
+/** A trace is kept when a rule matches any of its spans. */
+export type TailKeepRule =
+  | {
+    readonly attribute: string
+    /** The value(s) to match, compared as strings; omitted: the attribute is present. */
+    readonly equals?: string | number | boolean | ReadonlyArray<string | number | boolean> | undefined
+  }
+  | ((span: ReadableSpan) => boolean)
+
+/**
+ * Tail sampling: keep every trace with an error, a slow local root or a matching rule, and a
+ * base rate of the others chosen from the trace id (as the `traceidratio` sampler chooses).
+ *
+ * @example
+ * ```ts
+ * Tracing.layer({ tailSampling: { baseRate: 0.05, slowMs: 500, keep: [{ attribute: "http.route", equals: "/api/checkout" }] } })
+ * ```
+ */
+export interface TailSamplingOptions {
+  /** Default `true` when the options are given. */
+  readonly enabled?: boolean | undefined
+  /** Share of the other traces kept, in [0, 1]. Default 0.05. */
+  readonly baseRate?: number | undefined
+  /** A local root that lasts at least this long keeps its trace. Default 1000 ms. */
+  readonly slowMs?: number | undefined
+  /** Traces held at once; past it the oldest is decided early. Default 1000. */
+  readonly maxTraces?: number | undefined
+  /** Spans held per trace; past it the trace is decided early. Default 200. */
+  readonly maxSpansPerTrace?: number | undefined
+  /** A trace whose local root has not ended (or was never seen) is decided after this. Default 30000 ms. */
+  readonly maxWaitMs?: number | undefined
+  readonly keep?: ReadonlyArray<TailKeepRule> | undefined
 }
 
 export interface OtlpOptions {
@@ -208,6 +249,16 @@ export type SamplerSetting =
   | { readonly _tag: "Standard"; readonly name: StandardSamplerName; readonly ratio: number }
   | { readonly _tag: "Custom"; readonly sampler: Sampler }
 
+/** Tail sampling as resolved: the rules compiled to predicates. */
+export interface TailSamplingSettings {
+  readonly baseRate: number
+  readonly slowMs: number
+  readonly maxTraces: number
+  readonly maxSpansPerTrace: number
+  readonly maxWaitMs: number
+  readonly keep: ReadonlyArray<(span: ReadableSpan) => boolean>
+}
+
 /** Fully resolved, validated settings: what the layers are built from. */
 export interface TracingSettings {
   readonly enabled: boolean
@@ -260,6 +311,8 @@ export interface TracingSettings {
   readonly spanExporter: SpanExporter | undefined
   readonly syncSpanExporter: SpanExporter | undefined
   readonly spanProcessors: ReadonlyArray<SpanProcessor>
+  /** `undefined`: head sampling by `sampler`. */
+  readonly tailSampling: TailSamplingSettings | undefined
   readonly redaction: {
     readonly enabled: boolean
     readonly allowKeys: ReadonlySet<string>
@@ -277,6 +330,11 @@ export const defaults = {
   otlpEndpoint: "http://localhost:4318",
   otlpTimeoutMillis: 10_000,
   batch: { maxQueueSize: 100, maxExportBatchSize: 10, scheduledDelayMillis: 500, exportTimeoutMillis: 5_000 },
+  /** The specification's default queue: a kept trace reaches the queue all at once. */
+  tailSamplingMaxQueueSize: 2048,
+  // In flight at once: ~500 requests/s lasting 2 s; a few hundred spans cover most requests.
+  // Held spans cost about 1 KiB each, so the bound is ~200 MiB and the usual case a few MiB.
+  tailSampling: { baseRate: 0.05, slowMs: 1_000, maxTraces: 1_000, maxSpansPerTrace: 200, maxWaitMs: 30_000 },
   shutdownTimeoutMillis: 5_000
 } as const
 
@@ -330,6 +388,13 @@ export type OptionPath =
   | "redaction.allowKeys"
   | "redaction.denyKeys"
   | "redaction.patterns"
+  | "tailSampling.enabled"
+  | "tailSampling.baseRate"
+  | "tailSampling.slowMs"
+  | "tailSampling.maxTraces"
+  | "tailSampling.maxSpansPerTrace"
+  | "tailSampling.maxWaitMs"
+  | "tailSampling.keep"
 
 class Invalid {
   constructor(readonly path: OptionPath, readonly message: string) {}
@@ -413,6 +478,36 @@ const resolveSampler = (options: TracingOptions): SamplerSetting => {
   return { _tag: "Standard", name, ratio: samplerArg ?? samplingRate ?? 1 }
 }
 
+const keepRule = (rule: TailKeepRule): (span: ReadableSpan) => boolean => {
+  if (typeof rule === "function") return rule
+  check(
+    typeof rule === "object" && rule !== null && typeof rule.attribute === "string" && rule.attribute !== "",
+    "tailSampling.keep",
+    "rules need an attribute name (or are functions of the span)"
+  )
+  const { attribute, equals } = rule
+  if (equals === undefined) return (span) => span.attributes[attribute] !== undefined
+  const wanted = new Set((Array.isArray(equals) ? equals : [equals]).map(String))
+  return (span) => {
+    const value = span.attributes[attribute]
+    return value !== undefined && wanted.has(String(value))
+  }
+}
+
+const resolveTailSampling = (option: TracingOptions["tailSampling"]): TailSamplingSettings | undefined => {
+  const options = typeof option === "object" && option !== null ? option : {}
+  if (option === undefined || option === false || options.enabled === false) return undefined
+  const fallback = defaults.tailSampling
+  return {
+    baseRate: ratio("tailSampling.baseRate", options.baseRate) ?? fallback.baseRate,
+    slowMs: count("tailSampling.slowMs", options.slowMs, fallback.slowMs, 0),
+    maxTraces: count("tailSampling.maxTraces", options.maxTraces, fallback.maxTraces, 1),
+    maxSpansPerTrace: count("tailSampling.maxSpansPerTrace", options.maxSpansPerTrace, fallback.maxSpansPerTrace, 1),
+    maxWaitMs: count("tailSampling.maxWaitMs", options.maxWaitMs, fallback.maxWaitMs, 1),
+    keep: (options.keep ?? []).map(keepRule)
+  }
+}
+
 const resolveList = <A extends string>(
   path: OptionPath,
   values: ReadonlyArray<string>,
@@ -451,7 +546,13 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
     ? `${httpUrl("otlp.endpoint", otlp.endpoint).href.replace(/\/$/, "")}/v1/metrics`
     : undefined
   const batch = options.batch ?? {}
-  const maxQueueSize = count("batch.maxQueueSize", batch.maxQueueSize, defaults.batch.maxQueueSize, 1)
+  const tailSampling = resolveTailSampling(options.tailSampling)
+  const maxQueueSize = count(
+    "batch.maxQueueSize",
+    batch.maxQueueSize,
+    tailSampling === undefined ? defaults.batch.maxQueueSize : defaults.tailSamplingMaxQueueSize,
+    1
+  )
   const maxExportBatchSize = count(
     "batch.maxExportBatchSize",
     batch.maxExportBatchSize,
@@ -542,6 +643,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
     spanExporter: options.spanExporter,
     syncSpanExporter: options.syncSpanExporter,
     spanProcessors: options.spanProcessors ?? [],
+    tailSampling,
     redaction: {
       enabled: options.redaction?.enabled ?? true,
       allowKeys: new Set(options.redaction?.allowKeys ?? []),
@@ -719,7 +821,14 @@ const environmentLabels: OptionLabels = {
   propagators: "OTEL_PROPAGATORS",
   traceStateVendorKey: "BLIPEE_TRACESTATE_VENDOR_KEY",
   baggageSpanAttributes: "BLIPEE_BAGGAGE_SPAN_ATTRIBUTES",
-  logLevel: "OTEL_LOG_LEVEL"
+  logLevel: "OTEL_LOG_LEVEL",
+  "tailSampling.enabled": "BLIPEE_TAIL_SAMPLING",
+  "tailSampling.baseRate": "BLIPEE_TAIL_BASE_RATE",
+  "tailSampling.slowMs": "BLIPEE_TAIL_SLOW_MS",
+  "tailSampling.maxTraces": "BLIPEE_TAIL_MAX_TRACES",
+  "tailSampling.maxSpansPerTrace": "BLIPEE_TAIL_MAX_SPANS_PER_TRACE",
+  "tailSampling.maxWaitMs": "BLIPEE_TAIL_MAX_WAIT_MS",
+  "tailSampling.keep": "BLIPEE_TAIL_KEEP"
 }
 
 /** A signal-specific variable wins over the general one (`OTEL_EXPORTER_OTLP_TRACES_X` over `..._X`). */
@@ -792,7 +901,14 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     propagators: variable("OTEL_PROPAGATORS", asList),
     traceStateVendorKey: variable("BLIPEE_TRACESTATE_VENDOR_KEY", asString),
     baggageSpanAttributes: variable("BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", asNames),
-    logLevel: variable("OTEL_LOG_LEVEL", asLower)
+    logLevel: variable("OTEL_LOG_LEVEL", asLower),
+    tailSampling: variable("BLIPEE_TAIL_SAMPLING", asBoolean),
+    tailBaseRate: variable("BLIPEE_TAIL_BASE_RATE", asNumber),
+    tailSlowMs: variable("BLIPEE_TAIL_SLOW_MS", asNumber),
+    tailMaxTraces: variable("BLIPEE_TAIL_MAX_TRACES", asNumber),
+    tailMaxSpansPerTrace: variable("BLIPEE_TAIL_MAX_SPANS_PER_TRACE", asNumber),
+    tailMaxWaitMs: variable("BLIPEE_TAIL_MAX_WAIT_MS", asNumber),
+    tailKeep: variable("BLIPEE_TAIL_KEEP", parseKeyValueList)
   }),
   (env): TracingOptions => ({
     enabled: env.sdkDisabled === true ? false : env.enabled,
@@ -851,9 +967,33 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     propagators: env.propagators as ReadonlyArray<PropagatorName> | undefined,
     traceStateVendorKey: env.traceStateVendorKey,
     baggageSpanAttributes: env.baggageSpanAttributes,
-    logLevel: env.logLevel as LogLevelName | undefined
+    logLevel: env.logLevel as LogLevelName | undefined,
+    // The parameters alone do not switch the mode on: only BLIPEE_TAIL_SAMPLING=true does.
+    tailSampling: {
+      enabled: env.tailSampling ?? false,
+      baseRate: env.tailBaseRate,
+      slowMs: env.tailSlowMs,
+      maxTraces: env.tailMaxTraces,
+      maxSpansPerTrace: env.tailMaxSpansPerTrace,
+      maxWaitMs: env.tailMaxWaitMs,
+      keep: env.tailKeep === undefined
+        ? undefined
+        : Object.entries(env.tailKeep).map(([attribute, equals]) => ({ attribute, equals }))
+    }
   })
 )
+
+/** Tail sampling options given in code, over the environment's: giving them switches the mode on. */
+const mergeTailSampling = (
+  base: TracingOptions["tailSampling"],
+  override: TracingOptions["tailSampling"]
+): TracingOptions["tailSampling"] => {
+  if (override === undefined) return base
+  const inherited = typeof base === "object" ? definedFields(base) : {}
+  return typeof override === "boolean"
+    ? { ...inherited, enabled: override }
+    : { ...inherited, enabled: true, ...definedFields(override) }
+}
 
 /**
  * Removes the fields that are `undefined`, so that spreading one options object over another
@@ -879,7 +1019,8 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
   metrics: { ...definedFields(base.metrics), ...definedFields(override.metrics) },
   spanLimits: { ...definedFields(base.spanLimits), ...definedFields(override.spanLimits) },
   ai: { ...definedFields(base.ai), ...definedFields(override.ai) },
-  batch: { ...definedFields(base.batch), ...definedFields(override.batch) }
+  batch: { ...definedFields(base.batch), ...definedFields(override.batch) },
+  tailSampling: mergeTailSampling(base.tailSampling, override.tailSampling)
 })
 
 /**

@@ -15,6 +15,8 @@ export type {
   OtlpProtocol,
   PropagatorName,
   StandardSamplerName,
+  TailKeepRule,
+  TailSamplingOptions,
   TracingOptions,
   TracingSettings
 } from "./config.js"
@@ -22,7 +24,14 @@ export type {
 // Layers
 export * as Tracing from "./layers/Tracing.js"
 export { TracingLive } from "./layers/Tracing.js"
-export { TracingStats, type ExporterState, type TracingStatsSnapshot } from "./layers/TracingStats.js"
+export {
+  type ExporterState,
+  type TailDropReason,
+  type TailKeepReason,
+  type TailSamplingSnapshot,
+  TracingStats,
+  type TracingStatsSnapshot
+} from "./layers/TracingStats.js"
 export { ConsoleSpanExporter, renderWaterfall } from "./layers/ConsoleSpanExporter.js"
 export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 

@@ -35,25 +35,24 @@ import { QueueAwareBatchSpanProcessor } from "./QueueAwareBatchSpanProcessor.js"
 import { RedactingSpanExporter } from "./RedactingSpanExporter.js"
 import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
+import { TailSampler } from "./TailSampler.js"
+import { TailSamplingSpanProcessor } from "./TailSamplingSpanProcessor.js"
 import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
 
 const makeExporter = (name: TracingSettings["exporters"][number], settings: TracingSettings): SpanExporter =>
   name === "otlp" ? makeOtlpExporter(settings.otlp) : new ConsoleSpanExporter()
 
-const makeProcessors = (settings: TracingSettings, stats: TracingStatsCounters): Array<SpanProcessor> => {
+/** The processors that hand sampled spans to the exporters, each exporter behind redaction. */
+const makeExportProcessors = (settings: TracingSettings, stats: TracingStatsCounters): Array<SpanProcessor> => {
   const exporters = settings.exporters.map((name) => makeExporter(name, settings))
   if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
-  // Every exporter sees spans only after redaction.
   const redacted = (exporter: SpanExporter) =>
     settings.redaction.enabled ? new RedactingSpanExporter(exporter, settings.redaction) : exporter
   return [
-    new StatsSpanProcessor(stats),
-    new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
     ...exporters.map((exporter) =>
       new QueueAwareBatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch, stats)
     ),
-    ...(settings.syncSpanExporter === undefined ? [] : [new SimpleSpanProcessor(redacted(settings.syncSpanExporter))]),
-    ...settings.spanProcessors
+    ...(settings.syncSpanExporter === undefined ? [] : [new SimpleSpanProcessor(redacted(settings.syncSpanExporter))])
   ]
 }
 
@@ -66,13 +65,32 @@ const makeResource = (settings: TracingSettings) =>
     })
   )
 
-const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
-  new BasicTracerProvider({
+/**
+ * The provider, and the tail sampler when that mode is on: it stands between the span
+ * processors and the exporters' processors, and the sampler and the propagator consult it.
+ */
+const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) => {
+  const exportProcessors = makeExportProcessors(settings, stats)
+  const tail = settings.tailSampling === undefined
+    ? undefined
+    : new TailSamplingSpanProcessor(settings.tailSampling, exportProcessors)
+  stats.tail = tail?.counters
+  const provider = new BasicTracerProvider({
     resource: makeResource(settings),
-    sampler: new CountingSampler(makeSampler(settings.sampler), stats),
+    sampler: new CountingSampler(
+      tail === undefined ? makeSampler(settings.sampler) : new TailSampler(settings.tailSampling!, tail),
+      stats
+    ),
     spanLimits: settings.spanLimits,
-    spanProcessors: makeProcessors(settings, stats)
+    spanProcessors: [
+      new StatsSpanProcessor(stats),
+      new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
+      ...(tail === undefined ? exportProcessors : [tail]),
+      ...settings.spanProcessors
+    ]
   })
+  return { provider, isTailKept: tail === undefined ? undefined : (traceId: string) => tail.isKept(traceId) }
+}
 
 /** Flushes every pending span, then shuts the provider down, waiting at most the configured time. */
 const shutdownProvider = (provider: BasicTracerProvider, timeoutMillis: number) =>
@@ -123,14 +141,14 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
   return Layer.unwrapScoped(Effect.gen(function*() {
     yield* installDiagLogger(settings.logLevel)
     const stats = new TracingStatsCounters()
-    const provider = yield* Effect.acquireRelease(
+    const { isTailKept, provider } = yield* Effect.acquireRelease(
       Effect.sync(() => makeProvider(settings, stats)),
-      (provider) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
+      ({ provider }) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
     )
     yield* Effect.acquireRelease(
       Effect.sync(() => register({
         provider,
-        propagator: makePropagator(settings),
+        propagator: makePropagator(settings, isTailKept),
         stats,
         http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : []),
         ai: settings.ai

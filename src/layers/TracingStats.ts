@@ -45,12 +45,67 @@ export interface TracingStatsSnapshot {
     readonly recordOnly: number
     readonly drop: number
   }
+  /** Tail sampling's per-trace decisions; `undefined` when the mode is off. */
+  readonly tailSampling: TailSamplingSnapshot | undefined
   readonly exporter: {
     readonly state: ExporterState
     readonly lastError: string | undefined
     readonly lastExportAt: Date | undefined
     /** Duration of the last export call, in milliseconds. */
     readonly lastExportDurationMs: number | undefined
+  }
+}
+
+/** Why tail sampling kept or dropped a trace. */
+export type TailKeepReason = "parent" | "upstream_keep" | "base_rate" | "error" | "slow" | "rule"
+export type TailDropReason = "not_selected" | "max_traces" | "max_spans" | "max_wait" | "shutdown"
+
+export interface TailSamplingSnapshot {
+  /** Traces kept (`otel.sampling.decisions{decision=tail_keep}`), by reason. */
+  readonly kept: Readonly<Record<TailKeepReason, number>>
+  /** Traces dropped (`otel.sampling.decisions{decision=tail_drop}`), by reason. */
+  readonly dropped: Readonly<Record<TailDropReason, number>>
+  /** Spans of dropped traces, never exported. */
+  readonly spansDiscarded: number
+  /** Traces and spans held now, waiting for a decision. */
+  readonly heldTraces: number
+  readonly heldSpans: number
+}
+
+/** The tail sampler's counters (written by it; `held` read from it on demand). */
+export class TailSamplingCounters {
+  readonly kept: Record<TailKeepReason, number> = { parent: 0, upstream_keep: 0, base_rate: 0, error: 0, slow: 0, rule: 0 }
+  readonly dropped: Record<TailDropReason, number> = {
+    not_selected: 0,
+    max_traces: 0,
+    max_spans: 0,
+    max_wait: 0,
+    shutdown: 0
+  }
+  spansDiscarded = 0
+
+  constructor(private readonly held: () => { readonly traces: number; readonly spans: number }) {}
+
+  recordKeep(reason: TailKeepReason): void {
+    this.kept[reason]++
+    metrics.samplingDecisions.unsafeUpdate(1, metrics.labels.tail("tail_keep", reason))
+  }
+
+  recordDrop(reason: TailDropReason, spans: number): void {
+    this.dropped[reason]++
+    this.spansDiscarded += spans
+    metrics.samplingDecisions.unsafeUpdate(1, metrics.labels.tail("tail_drop", reason))
+  }
+
+  snapshot(): TailSamplingSnapshot {
+    const held = this.held()
+    return {
+      kept: { ...this.kept },
+      dropped: { ...this.dropped },
+      spansDiscarded: this.spansDiscarded,
+      heldTraces: held.traces,
+      heldSpans: held.spans
+    }
   }
 }
 
@@ -81,6 +136,8 @@ export class TracingStatsCounters {
   lastError: string | undefined = undefined
   lastExportAt: Date | undefined = undefined
   lastExportDurationMs: number | undefined = undefined
+  /** Set by the tracing layer when tail sampling is on. */
+  tail: TailSamplingCounters | undefined = undefined
 
   constructor(enabled = true) {
     this.exporterState = enabled ? "idle" : "disabled"
@@ -145,6 +202,7 @@ export class TracingStatsCounters {
       queueSize: this.queueSize(),
       exportFailures: this.exportFailures,
       samplingDecisions: { recordAndSample: this.recordAndSample, recordOnly: this.recordOnly, drop: this.drop },
+      tailSampling: this.tail?.snapshot(),
       exporter: {
         state: this.exporterState,
         lastError: this.lastError,

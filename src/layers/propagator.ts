@@ -21,12 +21,15 @@ import { W3CTraceContextPropagator } from "../propagation/W3CTraceContextPropaga
  * makePropagator(settings).inject(context.active(), headers, defaultTextMapSetter)
  * ```
  */
-export const makePropagator = (settings: Pick<TracingSettings, "propagators" | "traceStateVendorKey">): TextMapPropagator =>
+export const makePropagator = (
+  settings: Pick<TracingSettings, "propagators" | "traceStateVendorKey">,
+  isTailKept?: (traceId: string) => boolean
+): TextMapPropagator =>
   new CompositePropagator({
     propagators: settings.propagators.map((name) => {
       switch (name) {
         case "tracecontext":
-          return new W3CTraceContextPropagator({ vendorKey: settings.traceStateVendorKey })
+          return new W3CTraceContextPropagator({ vendorKey: settings.traceStateVendorKey, isTailKept })
         case "baggage":
           // The request scope's baggage, which `baggage.set` and Effect's `Baggage` change.
           return new W3CBaggagePropagator((context) => baggageOf(context).values())

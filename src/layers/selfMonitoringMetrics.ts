@@ -41,5 +41,16 @@ export const labels = {
   drop: [MetricLabel.make(DECISION, "drop")],
   queueFull: [MetricLabel.make(REASON, "queue_full")],
   exportFailed: [MetricLabel.make(REASON, "export_failed")],
-  errorType: (type: string) => [MetricLabel.make(ERROR_TYPE, type)]
+  errorType: (type: string) => [MetricLabel.make(ERROR_TYPE, type)],
+  tail: (decision: "tail_keep" | "tail_drop", reason: string) => {
+    const key = `${decision}/${reason}`
+    let labels = tailLabels.get(key)
+    if (labels === undefined) {
+      labels = [MetricLabel.make(DECISION, decision), MetricLabel.make(REASON, reason)]
+      tailLabels.set(key, labels)
+    }
+    return labels
+  }
 }
+
+const tailLabels = new Map<string, ReadonlyArray<MetricLabel.MetricLabel>>()

@@ -20,6 +20,10 @@ import { W3CTraceState } from "./W3CTraceState.js"
 export const TRACEPARENT = "traceparent"
 export const TRACESTATE = "tracestate"
 
+/** Our `tracestate` entry telling downstream services that tail sampling kept the trace. */
+export const TAIL_KEEP_KEY = "blipee_tail"
+export const TAIL_KEEP_VALUE = "keep"
+
 /** The trace id and flags that arrived with a remote parent, kept for the random flag. */
 const REMOTE_PARENT = createContextKey("@blipee/tracing/remote-parent")
 interface RemoteParent {
@@ -33,6 +37,11 @@ export interface W3CTraceContextOptions {
    * the front, as the specification's example vendors do.
    */
   readonly vendorKey?: string | undefined
+  /**
+   * Tail sampling's verdict so far: a trace kept after its spans started (so not flagged
+   * sampled) goes out with `blipee_tail=keep`, and downstream services keep theirs.
+   */
+  readonly isTailKept?: ((traceId: string) => boolean) | undefined
 }
 
 /**
@@ -67,6 +76,9 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
     let traceState = spanContext.traceState
     if (this.options.vendorKey !== undefined && !spanContext.isRemote) {
       traceState = (traceState ?? new W3CTraceState()).set(this.options.vendorKey, spanContext.spanId)
+    }
+    if ((spanContext.traceFlags & FLAG_SAMPLED) === 0 && this.options.isTailKept?.(spanContext.traceId) === true) {
+      traceState = (traceState ?? new W3CTraceState()).set(TAIL_KEEP_KEY, TAIL_KEEP_VALUE)
     }
     const serialized = traceState?.serialize()
     if (serialized) setter.set(carrier, TRACESTATE, serialized)
