@@ -51,6 +51,7 @@ export type { TenantInfo } from "./context/scope.js"
 
 // Promise facade
 export { initTracing, runTraced, shutdownTracing } from "./facade/runtime.js"
+export { registerTracing } from "./facade/registerTracing.js"
 export { traceAsync } from "./facade/traceAsync.js"
 export { tracer } from "./facade/tracer.js"
 export { Trace, type TraceOptions } from "./facade/Trace.js"

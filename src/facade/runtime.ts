@@ -12,7 +12,8 @@ import { context, diag, trace, type Tracer } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { resolveSettings, settingsFromEnvironment, type TracingOptions } from "../config.js"
+import type * as Layer from "effect/Layer"
+import { resolveSettings, settingsFromEnvironment, type TracingOptions, type TracingSettings } from "../config.js"
 import { withContextValues } from "../context/bridge.js"
 import { OtelParentSpan } from "../context/OtelParentSpan.js"
 import { layerEffectTracer } from "../layers/effectTracer.js"
@@ -49,13 +50,22 @@ const effectRuntime = ManagedRuntime.make(layerEffectTracer(facadeTracer))
  * initTracing({ serviceName: "billing" })
  * ```
  */
-export const initTracing = (options: TracingOptions = {}): void => {
+export const initTracing = (options: TracingOptions = {}): void => startTracing(options, layerSettings)
+
+/**
+ * Starts the facade's runtime on the layer `make` builds from the configuration, replacing
+ * the previous one, and flushes it when the process exits.
+ */
+export const startTracing = (
+  options: TracingOptions,
+  make: (settings: TracingSettings) => Layer.Layer<TracingStats>
+): void => {
   const settings = Effect.runSync(Effect.either(settingsFromEnvironment(options)))
   if (Either.isLeft(settings)) {
     throw new Error(`@blipee/tracing: invalid configuration: ${settings.left.message}`)
   }
   const previous = state.owned
-  const runtime = ManagedRuntime.make(layerSettings(settings.right))
+  const runtime = ManagedRuntime.make(make(settings.right))
   // Building now (the layer builds synchronously) installs the provider before we return.
   runtime.runSync(Effect.void)
   state.owned = runtime

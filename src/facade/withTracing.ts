@@ -3,6 +3,10 @@
  * Router, Hono, Bun, Deno): the caller's trace context extracted, a request scope for baggage
  * and tenant, the status taken from the response.
  *
+ * Under Next.js, the span nests under Next's own request span when that one is active (Next
+ * already continued the caller's trace), takes its route from Next's `next.route`, and lets
+ * Next's `redirect()` / `notFound()` signals through unrecorded.
+ *
  * @since 0.1.0
  */
 import { context, SpanKind, trace } from "@opentelemetry/api"
@@ -11,11 +15,15 @@ import { type TenantInfo, tenantFromHook, withRequestScope } from "../context/sc
 import { errorType } from "../services/httpAttributes.js"
 import { serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
 import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE } from "../semconv.js"
+import { nextControlFlow, nextRoute } from "./nextjs.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { recordFailure } from "./spanScope.js"
 
 export interface WithTracingOptions<Req extends Request = Request> {
-  /** The route template for `http.route` and the span name (`/api/users/[id]`), never the raw path. */
+  /**
+   * The route template for `http.route` and the span name (`/api/users/[id]`), never the raw
+   * path. Default: the route Next.js reports, if any.
+   */
   readonly route?: string | undefined
   /** Who the request acts for; its spans then carry `tenant.id` and `user.id`. */
   readonly tenant?: ((request: Req) => TenantInfo | undefined) | undefined
@@ -49,14 +57,24 @@ export const withTracing = <Req extends Request, Rest extends Array<unknown>>(
 ): (request: Req, ...rest: Rest) => Promise<Response> =>
 async (request, ...rest) => {
   ensureTracing()
-  const parent = withRequestScope(extractContext(request), tenantFromHook(options.tenant, request))
-  const { name, attributes } = serverSpanStart({ method: request.method, url: request.url, headers: request.headers, route: options.route })
+  const active = trace.getSpan(context.active())
+  const local = active !== undefined && trace.isSpanContextValid(active.spanContext()) && active.spanContext().isRemote !== true
+  // A span of this process (Next's own) already continued the caller's trace: nest under it.
+  const extracted = extractContext(request)
+  const parent = withRequestScope(local ? trace.setSpan(extracted, active) : extracted, tenantFromHook(options.tenant, request))
+  const route = options.route ?? (local ? nextRoute(active) : undefined)
+  const { name, attributes } = serverSpanStart({ method: request.method, url: request.url, headers: request.headers, route })
   const span = facadeTracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent)
   try {
     const response = await context.with(trace.setSpan(parent, span), () => handler(request, ...rest))
     serverSpanEnd(span, response.status)
     return response
   } catch (error) {
+    const controlFlow = nextControlFlow(error)
+    if (controlFlow !== undefined) {
+      if (controlFlow.status !== undefined) span.setAttribute(HTTP_RESPONSE_STATUS_CODE, controlFlow.status)
+      throw error
+    }
     recordFailure(span, error)
     span.setAttribute(ERROR_TYPE, errorType(error))
     const response = await (options.onError ?? defaultOnError)(error, request)

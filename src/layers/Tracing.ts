@@ -7,7 +7,7 @@
  */
 import * as Metrics from "@effect/opentelemetry/Metrics"
 import * as Resource from "@effect/opentelemetry/Resource"
-import { diag } from "@opentelemetry/api"
+import { diag, type TextMapPropagator, type TracerProvider } from "@opentelemetry/api"
 import { PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources"
 import {
@@ -145,18 +145,55 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
       Effect.sync(() => makeProvider(settings, stats)),
       ({ provider }) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
     )
-    yield* Effect.acquireRelease(
-      Effect.sync(() => register({
-        provider,
-        propagator: makePropagator(settings, isTailKept),
-        stats,
-        http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : []),
-        ai: settings.ai
-      })),
-      (release) => Effect.sync(release)
-    )
+    yield* registerScoped(settings, provider, stats, makePropagator(settings, isTailKept))
     const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
     return Layer.mergeAll(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats), layerMetrics(settings))
+  }))
+}
+
+/** Makes `provider` the one behind the globals, the facade and Effect, for the layer's lifetime. */
+const registerScoped = (
+  settings: TracingSettings,
+  provider: TracerProvider,
+  stats: TracingStatsCounters,
+  propagator: TextMapPropagator
+) =>
+  Effect.acquireRelease(
+    Effect.sync(() => register({
+      provider,
+      propagator,
+      stats,
+      http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : []),
+      ai: settings.ai
+    })),
+    (release) => Effect.sync(release)
+  )
+
+/**
+ * Tracing on a provider someone else set up and owns (`@vercel/otel`, the Node SDK): its
+ * sampler, processors and exporters apply; this layer adds our Effect tracer, facade and
+ * propagation settings on top, and flushes the provider (without shutting it down) when
+ * released. The self-monitoring counters stay at zero: the spans never pass our processors.
+ *
+ * @example
+ * ```ts
+ * Effect.provide(program, Tracing.layerOnProvider(settings, trace.getTracerProvider()))
+ * ```
+ */
+export const layerOnProvider = (settings: TracingSettings, provider: TracerProvider): Layer.Layer<TracingStats> => {
+  if (!settings.enabled) return layerDisabled
+  return Layer.unwrapScoped(Effect.gen(function*() {
+    yield* installDiagLogger(settings.logLevel)
+    const stats = new TracingStatsCounters()
+    yield* registerScoped(settings, provider, stats, makePropagator(settings))
+    yield* Effect.addFinalizer(() =>
+      Effect.tryPromise(() => (provider as { forceFlush?: () => Promise<void> }).forceFlush?.() ?? Promise.resolve()).pipe(
+        Effect.timeout(settings.shutdownTimeoutMillis),
+        Effect.ignore
+      )
+    )
+    const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
+    return Layer.merge(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
   }))
 }
 

@@ -148,3 +148,22 @@ export const register = (registration: Registration): () => void => {
 
 /** The active registration, if a tracing layer is running. */
 export const activeRegistration = (): Registration | undefined => registry.current
+
+/**
+ * A tracer provider that someone other than us registered as the OpenTelemetry global
+ * (`@vercel/otel`, the Node SDK, a hand-made `NodeTracerProvider`), if any.
+ *
+ * @example
+ * ```ts
+ * const theirs = foreignTracerProvider()
+ * ```
+ */
+export const foreignTracerProvider = (): TracerProvider | undefined => {
+  // The API registers its proxy and hands the provider to it as the delegate.
+  const global = trace.getTracerProvider()
+  const provider = global instanceof ProxyTracerProvider ? global.getDelegate() : global
+  return provider === forwardingTracerProvider || provider === noopDelegate ? undefined : provider
+}
+
+/** What a proxy delegates to while nothing is registered (one shared no-op provider). */
+const noopDelegate = new ProxyTracerProvider().getDelegate()

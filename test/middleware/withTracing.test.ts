@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api"
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { baggage, shutdownTracing, traceAsync, withTracing } from "../../src/index.js"
@@ -206,5 +206,67 @@ describe("baggage in the facade", () => {
 
   it("rejects a key that cannot travel in the header", () => {
     expect(() => baggage.set("not a token", "x")).toThrow(/invalid baggage key/)
+  })
+})
+
+describe("withTracing under Next.js", () => {
+  let nextCaught: unknown
+  /** What Next.js does around a route handler: its own spans, the route handler span active with `next.route`. */
+  const asNext = (handler: (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>) =>
+    (request: Request) => {
+      const nextTracer = trace.getTracer("next.js")
+      const parent = propagation.extract(context.active(), Object.fromEntries(request.headers))
+      return nextTracer.startActiveSpan("GET /api/orders/[id]", { kind: SpanKind.SERVER }, parent, (root) =>
+        nextTracer.startActiveSpan("executing api route (app) /api/orders/[id]", { attributes: { "next.route": "/api/orders/[id]" } }, async (runHandler) => {
+          try {
+            return await handler(request, { params: Promise.resolve({ id: new URL(request.url).pathname.split("/").pop()! }) })
+          } catch (error) {
+            nextCaught = error
+            // Next turns its control-flow errors into responses itself.
+            const digest = String((error as { digest?: string }).digest)
+            return new Response(null, { status: digest.startsWith("NEXT_REDIRECT") ? 307 : 404 })
+          } finally {
+            runHandler.end()
+            root.end()
+          }
+        }))
+    }
+  const nextSpan = (name: string) => spans.all().find((span) => span.instrumentationScope.name === "next.js" && span.name === name)!
+
+  it("nests under Next's span (even with a traceparent), takes next.route, passes { params } through", async () => {
+    const seen: Array<unknown> = []
+    const call = route("/api/orders/77", asNext(withTracing(async (_request: Request, { params }: { params: Promise<{ id: string }> }) => {
+      seen.push(await params)
+      return Response.json({ ok: true })
+    })))
+    await call({ headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } })
+    expect(seen).toEqual([{ id: "77" }])
+    const ours = spans.all().find((span) => span.instrumentationScope.name === "@blipee/tracing")!
+    const runHandler = nextSpan("executing api route (app) /api/orders/[id]")
+    expect(ours.name).toBe("GET /api/orders/[id]")
+    expect(ours.attributes["http.route"]).toBe("/api/orders/[id]")
+    expect(ours.spanContext().traceId).toBe(TRACE_ID)
+    expect(ours.parentSpanContext?.spanId).toBe(runHandler.spanContext().spanId)
+    expect(nextSpan("GET /api/orders/[id]").parentSpanContext?.spanId).toBe(PARENT_ID)
+  })
+
+  it("lets redirect() and notFound() through untouched, not recorded as failures", async () => {
+    const control = (digest: string) => Object.assign(new Error(digest.split(";")[0]), { digest })
+    for (const [path, digest, status] of [
+      ["/api/orders/1", "NEXT_REDIRECT;replace;/login;307;", 307],
+      ["/api/orders/2", "NEXT_HTTP_ERROR_FALLBACK;404", 404]
+    ] as const) {
+      spans.reset()
+      const thrown = control(digest)
+      const call = route(path, asNext(withTracing(async () => {
+        throw thrown
+      })))
+      expect((await call()).status).toBe(status)
+      expect(nextCaught).toBe(thrown)
+      const ours = spans.all().find((span) => span.instrumentationScope.name === "@blipee/tracing")!
+      expect(ours.status.code).toBe(SpanStatusCode.UNSET)
+      expect(ours.events).toHaveLength(0)
+      expect(ours.attributes["http.response.status_code"]).toBe(status)
+    }
   })
 })
