@@ -47,8 +47,10 @@ const statusAt = (text: string | undefined): number | undefined => {
 }
 
 /**
- * The file-system route (`/api/users/[id]`) that Next.js puts on its own route-handler span as
- * `next.route`, when that span is the active one and was recorded.
+ * The route template (`/api/users/[id]`) of the file-system route that Next.js puts on its own
+ * route-handler span as `next.route` (`/api/users/[id]/route`, `/(shop)/cart/route`), when
+ * that span is the active one and was recorded: the file name and route groups, which are not
+ * part of the URL, removed.
  *
  * @example
  * ```ts
@@ -57,5 +59,8 @@ const statusAt = (text: string | undefined): number | undefined => {
  */
 export const nextRoute = (span: Span | undefined): string | undefined => {
   const route = (span as { attributes?: Record<string, unknown> } | undefined)?.attributes?.["next.route"]
-  return typeof route === "string" && route.startsWith("/") ? route : undefined
+  if (typeof route !== "string" || !route.startsWith("/")) return undefined
+  const segments = route.split("/").filter((segment) => segment !== "" && !/^\(.*\)$/.test(segment))
+  if (segments.at(-1) === "route" || segments.at(-1) === "page") segments.pop()
+  return `/${segments.join("/")}`
 }

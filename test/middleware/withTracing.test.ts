@@ -217,7 +217,7 @@ describe("withTracing under Next.js", () => {
       const nextTracer = trace.getTracer("next.js")
       const parent = propagation.extract(context.active(), Object.fromEntries(request.headers))
       return nextTracer.startActiveSpan("GET /api/orders/[id]", { kind: SpanKind.SERVER }, parent, (root) =>
-        nextTracer.startActiveSpan("executing api route (app) /api/orders/[id]", { attributes: { "next.route": "/api/orders/[id]" } }, async (runHandler) => {
+        nextTracer.startActiveSpan("executing api route (app) /api/orders/[id]", { attributes: { "next.route": "/(shop)/api/orders/[id]/route" } }, async (runHandler) => {
           try {
             return await handler(request, { params: Promise.resolve({ id: new URL(request.url).pathname.split("/").pop()! }) })
           } catch (error) {

@@ -1,0 +1,1 @@
+export { traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "@blipee/tracing/ai"

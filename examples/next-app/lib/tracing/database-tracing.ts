@@ -1,0 +1,1 @@
+export { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "@blipee/tracing/database"

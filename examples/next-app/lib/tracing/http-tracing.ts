@@ -1,0 +1,1 @@
+export { traceApiClient, traceFetch, traceOutgoingRequest } from "@blipee/tracing/http"

@@ -1,0 +1,1 @@
+export { withTracing } from "@blipee/tracing/middleware"
