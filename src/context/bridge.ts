@@ -35,7 +35,7 @@ export const withContextValues = (context: Context) => <A, E, R>(effect: Effect.
 }
 
 /** A remote parent with the trace flags and tracestate it arrived with. */
-const externalSpanContext = (span: Tracer.ExternalSpan): SpanContext => {
+export const externalSpanContext = (span: Tracer.ExternalSpan): SpanContext => {
   const traceState = EffectContext.getOption(span.context, OtelTracer.OtelTraceState)
   const traceFlags = EffectContext.getOption(span.context, OtelTracer.OtelTraceFlags)
   return {

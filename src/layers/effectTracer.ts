@@ -1,53 +1,273 @@
 /**
- * Effect's tracer over an OpenTelemetry tracer: `@effect/opentelemetry`'s bridge, plus the
- * fiber's baggage and tenant in the OpenTelemetry context while the fiber runs, so that
- * propagators, span processors and facade code called from Effect see them.
+ * Effect's tracer over an OpenTelemetry tracer: every `Effect.withSpan` is one OpenTelemetry
+ * span, and while a fiber runs, the OpenTelemetry context holds its current span, baggage and
+ * tenant, so that propagators, span processors and facade code called from Effect see them.
+ *
+ * It does what `@effect/opentelemetry`'s tracer does (and brands its spans the same way, so
+ * `Tracer.currentOtelSpan` keeps working), on a shorter path: Effect asks a tracer for the
+ * fiber's context around every single operation, so the context is built once per change of
+ * span, baggage or tenant and reused, and a child span starts from that context as it is.
  *
  * @since 0.1.0
  */
-import * as OtelTracer from "@effect/opentelemetry/Tracer"
-import { type Context, context, type Tracer as OtelApiTracer } from "@opentelemetry/api"
-import * as Effect from "effect/Effect"
+import {
+  type Attributes,
+  type AttributeValue,
+  type Context as OtelContext,
+  context as otelContext,
+  type HrTime,
+  type Link,
+  type Span as OtelApiSpan,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Tracer as OtelApiTracer
+} from "@opentelemetry/api"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import type * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
+import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import { BaggageRef } from "../context/Baggage.js"
+import { externalSpanContext } from "../context/bridge.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
+import { runInContext } from "./globalRegistration.js"
 
+/** The brand `@effect/opentelemetry` gives its spans: `currentOtelSpan` returns their `span`. */
+const OtelSpanBrand: unique symbol = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan") as never
+
+const kinds: Record<Tracer.SpanKind, SpanKind> = {
+  internal: SpanKind.INTERNAL,
+  client: SpanKind.CLIENT,
+  server: SpanKind.SERVER,
+  producer: SpanKind.PRODUCER,
+  consumer: SpanKind.CONSUMER
+}
+
+const NANOS_PER_SECOND = 1_000_000_000n
+const hrTime = (nanos: bigint): HrTime => [Number(nanos / NANOS_PER_SECOND), Number(nanos % NANOS_PER_SECOND)]
+
+const toAttributeValue = (value: unknown): AttributeValue =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? value
+    : typeof value === "bigint"
+    ? value.toString()
+    : Inspectable.toStringUnknown(value)
+
+const toAttributes = (record: Record<string, unknown>): Attributes => {
+  const attributes: Attributes = {}
+  for (const key in record) attributes[key] = toAttributeValue(record[key])
+  return attributes
+}
+
+/** An Effect span that holds an OpenTelemetry span. */
+interface WithOtelSpan {
+  readonly [OtelSpanBrand]: unknown
+  readonly span: OtelApiSpan
+}
+const otelSpanOf = (span: Tracer.AnySpan): OtelApiSpan | undefined =>
+  OtelSpanBrand in span ? (span as unknown as WithOtelSpan).span : undefined
+
+/** The span context of any Effect span: the real span's, or that of a remote parent. */
+const spanContextOf = (span: Tracer.AnySpan): SpanContext =>
+  otelSpanOf(span)?.spanContext() ??
+    (span._tag === "ExternalSpan"
+      ? externalSpanContext(span)
+      : { traceId: span.traceId, spanId: span.spanId, traceFlags: span.sampled ? TraceFlags.SAMPLED : TraceFlags.NONE })
+
+/** The OpenTelemetry context with `span` as its span. */
+const withParent = (base: OtelContext, span: Tracer.AnySpan): OtelContext => {
+  const otel = otelSpanOf(span)
+  if (otel === undefined) return trace.setSpanContext(base, spanContextOf(span))
+  return trace.getSpan(base) === otel ? base : trace.setSpan(base, otel)
+}
+
+const linksOf = (spanLinks: ReadonlyArray<Tracer.SpanLink>): Array<Link> =>
+  spanLinks.map((link) => ({ context: spanContextOf(link.span), attributes: toAttributes(link.attributes) }))
+
+class BridgeSpan implements Tracer.Span, WithOtelSpan {
+  readonly [OtelSpanBrand] = OtelSpanBrand
+  readonly _tag = "Span"
+  readonly span: OtelApiSpan
+  readonly spanId: string
+  readonly traceId: string
+  readonly sampled: boolean
+  readonly attributes = new Map<string, unknown>()
+  status: Tracer.SpanStatus
+
+  constructor(
+    tracer: OtelApiTracer,
+    readonly name: string,
+    readonly parent: Option.Option<Tracer.AnySpan>,
+    readonly context: Context.Context<never>,
+    readonly links: Array<Tracer.SpanLink>,
+    startTime: bigint,
+    readonly kind: Tracer.SpanKind,
+    parentContext: OtelContext
+  ) {
+    this.span = tracer.startSpan(name, {
+      startTime: hrTime(startTime),
+      kind: kinds[kind],
+      ...(links.length === 0 ? {} : { links: linksOf(links) })
+    }, parentContext)
+    const spanContext = this.span.spanContext()
+    this.spanId = spanContext.spanId
+    this.traceId = spanContext.traceId
+    this.sampled = (spanContext.traceFlags & 1) === 1
+    this.status = { _tag: "Started", startTime }
+  }
+
+  attribute(key: string, value: unknown): void {
+    this.span.setAttribute(key, toAttributeValue(value))
+    this.attributes.set(key, value)
+  }
+
+  event(name: string, startTime: bigint, attributes?: Record<string, unknown>): void {
+    this.span.addEvent(name, attributes === undefined ? undefined : toAttributes(attributes), hrTime(startTime))
+  }
+
+  addLinks(added: ReadonlyArray<Tracer.SpanLink>): void {
+    this.links.push(...added)
+    this.span.addLinks(linksOf(added))
+  }
+
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
+    const time = hrTime(endTime)
+    if (exit._tag === "Success") {
+      this.span.setStatus({ code: SpanStatusCode.OK })
+    } else if (Cause.isInterruptedOnly(exit.cause)) {
+      // Interrupted is not failed: the caller went away.
+      this.span.setStatus({ code: SpanStatusCode.OK, message: Cause.pretty(exit.cause) })
+      this.span.setAttribute("span.label", "⚠︎ Interrupted")
+      this.span.setAttribute("status.interrupted", true)
+    } else {
+      const error = Cause.prettyErrors(exit.cause)[0]
+      if (error === undefined) {
+        this.span.setStatus({ code: SpanStatusCode.OK })
+      } else {
+        error.stack = Cause.pretty(exit.cause, { renderErrorCause: true })
+        this.span.recordException(error, time)
+        this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+      }
+    }
+    this.span.end(time)
+  }
+}
 /**
  * The OpenTelemetry context a fiber started in; a forked fiber inherits its parent's, so it does
  * not depend on where the scheduler first runs it.
  */
-const homeRef = FiberRef.unsafeMake<Context | undefined>(undefined)
+const homeRef = FiberRef.unsafeMake<OtelContext | undefined>(undefined)
+
+/** What the context of a fiber was last built from, and that context. */
+interface ContextCache {
+  readonly home: OtelContext
+  /** The fiber's (immutable) FiberRefs: while they stay the same object, nothing changed. */
+  refs: unknown
+  span: Tracer.AnySpan | undefined
+  baggage: unknown
+  tenant: unknown
+  context: OtelContext
+}
+const cacheKey = Symbol.for("@blipee/tracing/fiber-otel-context")
+
+/** The runtime fiber's members this tracer reads (`setFiberRef` and `currentSpan` are not in the public type). */
+interface RuntimeFiber {
+  readonly currentSpan: Tracer.AnySpan | undefined
+  readonly _fiberRefs?: unknown
+  getFiberRef<A>(ref: FiberRef.FiberRef<A>): A
+  setFiberRef<A>(ref: FiberRef.FiberRef<A>, value: A): void
+  [cacheKey]?: ContextCache
+}
+
+/** The innermost span to propagate: one marked `DisablePropagation` hands over to its parent. */
+const propagated = (span: Tracer.AnySpan | undefined): Tracer.AnySpan | undefined => {
+  while (span !== undefined && Context.get(span.context, Tracer.DisablePropagation)) {
+    span = span._tag === "Span" ? Option.getOrUndefined(span.parent) : undefined
+  }
+  return span
+}
+
+const buildContext = (home: OtelContext, span: Tracer.AnySpan | undefined, baggage: RequestScope["baggage"], tenant: RequestScope["tenant"]) => {
+  // A scope found in the home context is not this fiber's unless it has values of its own.
+  const own = baggage.size > 0 || tenant !== undefined
+  const scoped = own ? withScope(home, new RequestScope(baggage, tenant)) : scopeOf(home) === undefined ? home : withScope(home, undefined)
+  const current = propagated(span)
+  return current === undefined ? scoped : withParent(scoped, current)
+}
+
+/** The fiber's OpenTelemetry context, rebuilt only when its span, baggage or tenant changed. */
+const fiberContext = (fiber: RuntimeFiber): OtelContext => {
+  let cache = fiber[cacheKey]
+  const refs = fiber._fiberRefs
+  if (cache !== undefined && refs !== undefined && cache.refs === refs) return cache.context
+  const span = fiber.currentSpan
+  const baggage = fiber.getFiberRef(BaggageRef)
+  const tenant = fiber.getFiberRef(TenantRef)
+  if (cache === undefined) {
+    // A fiber resumes wherever its last awaited promise settled (inside a finished span's
+    // context, or another request's): the context it started in is the one that counts.
+    let home = fiber.getFiberRef(homeRef)
+    if (home === undefined) {
+      home = otelContext.active()
+      fiber.setFiberRef(homeRef, home)
+    }
+    cache = { home, refs, span, baggage, tenant, context: buildContext(home, span, baggage, tenant) }
+    fiber[cacheKey] = cache
+  } else if (cache.span !== span || cache.baggage !== baggage || cache.tenant !== tenant) {
+    cache.refs = refs
+    cache.span = span
+    cache.baggage = baggage
+    cache.tenant = tenant
+    cache.context = buildContext(cache.home, span, baggage, tenant)
+  } else {
+    cache.refs = refs
+  }
+  return cache.context
+}
 
 /**
  * @example
  * ```ts
- * const tracer = yield* makeEffectTracer(provider.getTracer("svc"))
+ * const tracer = makeEffectTracer(provider.getTracer("svc"))
  * ```
  */
-export const makeEffectTracer = (otelTracer: OtelApiTracer): Effect.Effect<Tracer.Tracer> =>
-  Effect.map(Effect.provideService(OtelTracer.make, OtelTracer.OtelTracer, otelTracer), (base) =>
-    Tracer.make({
-      span: base.span,
-      context(execution, fiber) {
-        // A fiber resumes wherever its last awaited promise settled (inside a finished span's
-        // context, or another request's): the context it started in is the one that counts.
-        let home = fiber.getFiberRef(homeRef)
-        if (home === undefined) {
-          home = context.active()
-          // Every runtime fiber has `setFiberRef`; the public type only shows the getter.
-          ;(fiber as unknown as { setFiberRef: <A>(ref: FiberRef.FiberRef<A>, value: A) => void }).setFiberRef(homeRef, home)
+export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
+  Tracer.make({
+    span(name, parent, context, spanLinks, startTime, kind, options) {
+      const active = otelContext.active()
+      let effectParent = parent
+      let parentContext: OtelContext
+      if (parent._tag === "Some") {
+        parentContext = withParent(active, parent.value)
+      } else if (options?.root === true) {
+        parentContext = trace.deleteSpan(active)
+      } else {
+        // No Effect parent: an OpenTelemetry span active here (the facade's, Next.js's) is one.
+        const otelParent = trace.getSpan(active)?.spanContext()
+        parentContext = active
+        if (otelParent !== undefined && trace.isSpanContextValid(otelParent)) {
+          effectParent = Option.some(Tracer.externalSpan({
+            spanId: otelParent.spanId,
+            traceId: otelParent.traceId,
+            sampled: (otelParent.traceFlags & 1) === 1,
+            context
+          }))
         }
-        const baggage = fiber.getFiberRef(BaggageRef)
-        const tenant = fiber.getFiberRef(TenantRef)
-        const own = baggage.size > 0 || tenant !== undefined
-        // A scope found in the ambient context is not this fiber's unless it has values of its own.
-        const ambient = own ? withScope(home, new RequestScope(baggage, tenant)) : scopeOf(home) === undefined ? home : withScope(home, undefined)
-        return context.with(ambient, () => base.context(execution, fiber))
       }
-    }))
+      return new BridgeSpan(otelTracer, name, effectParent, context, spanLinks.slice(), startTime, kind, parentContext)
+    },
+    context(execution, fiber) {
+      return runInContext(fiberContext(fiber as unknown as RuntimeFiber), execution)
+    }
+  })
 
 /**
  * Installs that tracer as Effect's tracer.
@@ -58,4 +278,4 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Effect.Effect<Trace
  * ```
  */
 export const layerEffectTracer = (otelTracer: OtelApiTracer): Layer.Layer<never> =>
-  Layer.unwrapEffect(Effect.map(makeEffectTracer(otelTracer), Layer.setTracer))
+  Layer.setTracer(makeEffectTracer(otelTracer))

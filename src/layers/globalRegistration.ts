@@ -26,7 +26,7 @@ import {
   type TracerOptions,
   type TracerProvider
 } from "@opentelemetry/api"
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
+import { RunnableContextManager } from "../context/RunnableContextManager.js"
 import type { TracingSettings } from "../config.js"
 import type { HttpPolicy } from "./httpPolicy.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
@@ -51,6 +51,8 @@ class Registry {
   /** The most recent registration is the active one. */
   readonly stack: Array<Registration> = []
   globalsInstalled = false
+  /** Our context manager, when it is the global one. */
+  contextManager: RunnableContextManager | undefined = undefined
 
   get current(): Registration | undefined {
     return this.stack[this.stack.length - 1]
@@ -124,8 +126,21 @@ const installGlobals = () => {
     diag.warn("@blipee/tracing: a global propagator was already registered; keeping it")
   }
   // Without a context manager `trace.getActiveSpan()` never sees a span, in Effect or not.
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  const manager = new RunnableContextManager().enable()
+  if (context.setGlobalContextManager(manager)) registry.contextManager = manager
 }
+
+/**
+ * Runs `fn` with `ctx` as the active OpenTelemetry context: straight through our context
+ * manager when it is the global one, else through the API.
+ *
+ * @example
+ * ```ts
+ * runInContext(ctx, () => trace.getActiveSpan())
+ * ```
+ */
+export const runInContext = <T>(ctx: Context, fn: () => T): T =>
+  registry.contextManager !== undefined ? registry.contextManager.run(ctx, fn) : context.with(ctx, fn)
 
 /**
  * Makes a provider and propagator the active ones until the returned function is called.
