@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { type Context, context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
+import { type Context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
+import { runInContext } from "../layers/globalRegistration.js"
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function"
@@ -37,42 +38,52 @@ const endOpen = (span: Span) => {
  * await withSpanActive(span, context.active(), async () => doWork())
  * ```
  */
-export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R, hooks: SpanHooks = {}): R => {
-  const fail = (error: unknown) => {
-    recordFailure(span, error)
-    if (span.isRecording()) hooks.onError?.(span, error)
-    endOpen(span)
-  }
-  const succeed = (value: unknown) => {
-    if (span.isRecording()) hooks.onResult?.(span, value)
-    endOpen(span)
-  }
+export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R, hooks: SpanHooks = noHooks): R =>
   // `then` is called inside the span's context too: lazy thenables (Prisma's queries) start
   // only when it is called, and must start under the span.
-  return context.with(trace.setSpan(parent, span), () => {
+  runInContext(trace.setSpan(parent, span), () => {
     let result: R
     try {
       result = fn(span)
     } catch (error) {
-      fail(error)
+      failed(span, hooks, error)
       throw error
     }
     if (!isPromiseLike(result)) {
-      succeed(result)
+      succeeded(span, hooks, result)
       return result
     }
-    return result.then(
-      (value) => {
-        succeed(value)
-        return value
-      },
-      (error) => {
-        fail(error)
-        throw error
-      }
-    ) as R
+    const settle = new Settle(span, hooks)
+    return result.then(settle.resolve, settle.reject) as R
   })
+
+const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
+  recordFailure(span, error)
+  if (span.isRecording()) hooks.onError?.(span, error)
+  endOpen(span)
 }
+
+const succeeded = (span: Span, hooks: SpanHooks, value: unknown) => {
+  if (span.isRecording()) hooks.onResult?.(span, value)
+  endOpen(span)
+}
+
+/** The two callbacks of a promise's outcome, made in one allocation. */
+class Settle {
+  constructor(private readonly span: Span, private readonly hooks: SpanHooks) {}
+
+  readonly resolve = <A>(value: A): A => {
+    succeeded(this.span, this.hooks, value)
+    return value
+  }
+
+  readonly reject = (error: unknown): never => {
+    failed(this.span, this.hooks, error)
+    throw error
+  }
+}
+
+const noHooks: SpanHooks = {}
 
 /** What a caller records from the outcome before the span ends. */
 export interface SpanHooks {

@@ -18,10 +18,8 @@ import { inNewSpan } from "./inNewSpan.js"
  * })
  * ```
  */
-export const traceAsync = async <T>(
+export const traceAsync = <T>(
   name: string,
   fn: (span: Span) => T | PromiseLike<T>,
   attributes?: Attributes
-): Promise<T> => {
-  return inNewSpan(name, attributes === undefined ? {} : { attributes }, fn)
-}
+): Promise<T> => inNewSpan(name, attributes === undefined ? {} : { attributes }, fn)

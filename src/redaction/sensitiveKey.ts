@@ -25,10 +25,23 @@ const wordsOf = (name: string): Array<string> =>
  * ```
  */
 export const isSensitiveKey = (name: string): boolean => {
-  const words = wordsOf(name)
+  let sensitive = verdicts.get(name)
+  if (sensitive === undefined) {
+    sensitive = namesSecret(wordsOf(name))
+    // Attribute keys repeat on every span; an unbounded stream of distinct keys only resets it.
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear()
+    verdicts.set(name, sensitive)
+  }
+  return sensitive
+}
+
+const namesSecret = (words: ReadonlyArray<string>): boolean => {
   for (let i = 0; i < words.length; i++) {
     if (WORDS.has(words[i]!)) return true
     if (i + 1 < words.length && PAIRS.has(`${words[i]} ${words[i + 1]}`)) return true
   }
   return false
 }
+
+const MAX_VERDICTS = 4096
+const verdicts = new Map<string, boolean>()

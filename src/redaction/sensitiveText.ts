@@ -141,6 +141,8 @@ const emails = (text: string, ranges: Array<Range>) => {
   }
 }
 
+const BEARER = /bearer/i
+
 /**
  * The text with every credential-looking part replaced by `[REDACTED]`, the rest kept.
  * `extra` are the user's own patterns (their cost is theirs to keep linear).
@@ -152,9 +154,10 @@ const emails = (text: string, ranges: Array<Range>) => {
  * ```
  */
 export const redactSensitiveText = (text: string, extra: ReadonlyArray<RegExp> = []): string => {
+  // The shortest thing found here is an e-mail address such as `a@b.io`.
+  if (text.length < 6 && extra.length === 0) return text
   const ranges: Array<Range> = []
-  const lower = text.toLowerCase()
-  if (lower.includes("bearer")) bearerTokens(text, lower, ranges)
+  if (BEARER.test(text)) bearerTokens(text, text.toLowerCase(), ranges)
   jwts(text, ranges)
   apiKeys(text, ranges)
   cardNumbers(text, ranges)
