@@ -333,7 +333,7 @@ export const defaults = {
   /** The specification's default queue: a kept trace reaches the queue all at once. */
   tailSamplingMaxQueueSize: 2048,
   // In flight at once: ~500 requests/s lasting 2 s; a few hundred spans cover most requests.
-  // Held spans cost about 1 KiB each, so the bound is ~200 MiB and the usual case a few MiB.
+  // Held spans cost about 500 bytes each, so the bound is ~100 MiB and the usual case a few MiB.
   tailSampling: { baseRate: 0.05, slowMs: 1_000, maxTraces: 1_000, maxSpansPerTrace: 200, maxWaitMs: 30_000 },
   shutdownTimeoutMillis: 5_000
 } as const

@@ -2,9 +2,10 @@
  * The SDK's `BatchSpanProcessor`, with its queue watched: it counts the spans it drops because
  * the queue is full, and reports how many wait.
  *
- * The SDK keeps its queue private and only logs drops; mirroring its rule from outside (a span
+ * The SDK keeps its queue private and only logs drops; applying its rule before it (a span
  * that ends while `maxQueueSize` spans wait is dropped; spans leave the queue when they are
- * handed to the exporter) gives the exact count without touching its internals.
+ * handed to the exporter) gives the exact count without touching its internals. Queued spans
+ * are {@link CompactSpan} copies.
  *
  * @since 0.1.0
  */
@@ -18,6 +19,7 @@ import {
   type SpanExporter,
   type SpanProcessor
 } from "@opentelemetry/sdk-trace-base"
+import { CompactSpan } from "./CompactSpan.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
 /**
@@ -51,11 +53,14 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (!this.stopped && (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
-      if (this.queued >= this.maxQueueSize) this.stats.recordQueueFullDrop()
-      else this.queued++
+    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return
+    if (this.queued >= this.maxQueueSize) {
+      this.stats.recordQueueFullDrop()
+      return
     }
-    this.inner.onEnd(span)
+    this.queued++
+    // What waits for export is the compact copy; the live span can go.
+    this.inner.onEnd(new CompactSpan(span))
   }
 
   forceFlush(): Promise<void> {

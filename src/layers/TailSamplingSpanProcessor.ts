@@ -15,6 +15,7 @@ import { type Context, type SpanContext, SpanStatusCode, TraceFlags } from "@ope
 import { hrTimeToMilliseconds } from "@opentelemetry/core"
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base"
 import type { TailSamplingSettings } from "../config.js"
+import { CompactSpan } from "./CompactSpan.js"
 import { type TailDropReason, type TailKeepReason, TailSamplingCounters } from "./TracingStats.js"
 
 interface HeldTrace {
@@ -95,7 +96,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
       return
     }
     const trace = this.held.get(traceId) ?? this.hold(traceId)
-    trace.spans.push(span)
+    trace.spans.push(new CompactSpan(span))
     this.heldSpans++
     const root = isLocalRoot(span)
     if (root) trace.openRoots--
