@@ -1,28 +1,46 @@
 /**
- * `npm run bench`: the costs of this library's hot pure functions, and of a traced call while
- * the collector is healthy, hanging or dead, measured side by side with a baseline in one run (this machine is shared and noisy: ratios to the baseline travel, raw
- * numbers less so). Cases are interleaved and repeated; the table shows medians and min–max,
- * and `bench/results.json` keeps them. `--quick` runs a few rounds only (the test suite uses it).
+ * `npm run bench`: what tracing costs, measured side by side in one run (this machine is shared
+ * and noisy: ratios to a baseline measured in the same run travel, raw numbers less so). Cases
+ * are interleaved and repeated; the tables show medians and min–max, and `bench/results.json`
+ * keeps everything. It measures the built package (`dist/`), as users run it. `--quick` runs a
+ * few short rounds only (the test suite uses it so that the script cannot rot).
  */
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
+import { context, SpanStatusCode, trace } from "@opentelemetry/api"
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer"
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  type SpanExporter
+} from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Tracer from "effect/Tracer"
+import { execFile } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { context, SpanStatusCode, trace } from "@opentelemetry/api"
-import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer"
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base"
-import { initTracing, shutdownTracing, traceAsync, Tracing } from "../src/index.js"
+import { promisify } from "node:util"
+import { initTracing, shutdownTracing, Trace, traceAsync, Tracing, TracingStats } from "../dist/index.js"
+import { makeOtlpExporter } from "../dist/layers/otlpExporter.js"
+import { parseBaggage } from "../dist/propagation/baggage.js"
+import { parseTraceparent } from "../dist/propagation/traceparent.js"
+import { parseTracestate } from "../dist/propagation/tracestate.js"
+import { sanitizeSql } from "../dist/redaction/sanitizeSql.js"
+import { redactSensitiveText } from "../dist/redaction/sensitiveText.js"
 import { closeServer } from "./webServer.js"
-import { parseBaggage } from "../src/propagation/baggage.js"
-import { parseTraceparent } from "../src/propagation/traceparent.js"
-import { parseTracestate } from "../src/propagation/tracestate.js"
-import { sanitizeSql } from "../src/redaction/sanitizeSql.js"
-import { redactSensitiveText } from "../src/redaction/sensitiveText.js"
 
 const quick = process.argv.includes("--quick")
 const rounds = quick ? 3 : 15
 const budgetMs = quick ? 20 : 200
+
+// ---------------------------------------------------------------------------
+// Inputs and local servers
+// ---------------------------------------------------------------------------
 
 /** Flat strings, as a request would hand them over (not ropes or slices). */
 const flat = (text: string) => Buffer.from(text).toString()
@@ -43,19 +61,27 @@ const scanBaseline = (text: string) => {
   return n
 }
 
-/** Local collectors: one that answers 200, one that never answers, and a port nobody listens on. */
+/** Local collectors: one that answers 200 (and counts what it gets), one that never answers, and a dead port. */
+const received = { bytes: 0, requests: 0 }
 const listen = async (handler: http.RequestListener) => {
   const server = http.createServer(handler)
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces` }
 }
 const healthy = await listen((req, res) => {
-  req.resume()
-  req.on("end", () => res.end())
+  req.on("data", (chunk: Buffer) => (received.bytes += chunk.length))
+  req.on("end", () => {
+    received.requests++
+    res.end()
+  })
 })
 const hanging = await listen((req) => void req.resume())
 const dead = await listen(() => {})
 await new Promise((resolve) => dead.server.close(resolve))
+
+// ---------------------------------------------------------------------------
+// Cases
+// ---------------------------------------------------------------------------
 
 /** A traced call (one span with two attributes) on a runtime whose exporter is in a given state. */
 const tracedCall = Effect.withSpan(Effect.annotateCurrentSpan({ "item.id": 42, "item.kind": "bench" }), "bench-call")
@@ -78,25 +104,74 @@ const rawProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProc
 const rawTracer = rawProvider.getTracer("bench")
 const attributes = { "item.id": 42, "item.kind": "bench" }
 const RUN = 100
-const rawSpans = () => {
-  for (let i = 0; i < RUN; i++) {
-    const span = rawTracer.startSpan("op", { attributes })
-    span.end()
-  }
-}
+const indices = Array.from({ length: RUN }, (_, i) => i)
 const bareLoop = () => {
   let n = 0
   for (let i = 0; i < RUN; i++) n += attributes["item.id"]
   return n
 }
-const effectSpans = Effect.forEach(Array.from({ length: RUN }, (_, i) => i), () => Effect.withSpan(Effect.void, "op", { attributes }), { discard: true })
-const effectBare = Effect.forEach(Array.from({ length: RUN }, (_, i) => i), () => Effect.void, { discard: true })
+const rawSync = () => {
+  for (let i = 0; i < RUN; i++) rawTracer.startActiveSpan("op", { attributes }, (span) => span.end())
+}
+const rawAsync = async () => {
+  for (let i = 0; i < RUN; i++) {
+    await rawTracer.startActiveSpan("op", { attributes }, async (span) => {
+      const value = await (async () => i)()
+      span.end()
+      return value
+    })
+  }
+}
+
+class Decorated {
+  @Trace("op", { attributes })
+  syncOp(i: number) {
+    return i
+  }
+
+  @Trace("op", { attributes })
+  async asyncOp(i: number) {
+    return i
+  }
+}
+const decorated = new Decorated()
+
+const effectSpans = Effect.forEach(indices, () => Effect.withSpan(Effect.void, "op", { attributes }), { discard: true })
+const effectBare = Effect.forEach(indices, () => Effect.void, { discard: true })
+/** A tracer that does nothing: what Effect's own `withSpan` machinery costs, the floor for any tracer. */
+const doNothingTracer = Tracer.make({
+  span: (name, parent, spanContext, links, startTime, kind) => ({
+    _tag: "Span",
+    name,
+    spanId: "0000000000000001",
+    traceId: "00000000000000000000000000000001",
+    parent,
+    context: spanContext,
+    status: { _tag: "Started", startTime },
+    attributes: new Map(),
+    links,
+    sampled: true,
+    kind,
+    end() {},
+    attribute() {},
+    event() {},
+    addLinks() {}
+  }),
+  context: (execution) => execution()
+})
 const effectRuntimes = {
+  doNothing: ManagedRuntime.make(Layer.setTracer(doNothingTracer)),
+  effectOtel: ManagedRuntime.make(NodeSdk.layer(() => ({
+    resource: { serviceName: "bench" },
+    spanProcessor: new BatchSpanProcessor(dropAll)
+  }))),
   ours: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll })),
   disabled: ManagedRuntime.make(Tracing.layer({ enabled: false })),
   head: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll, samplingRate: 0.05 })),
   tail: ManagedRuntime.make(Tracing.layer({ exporters: ["none"], spanExporter: dropAll, tailSampling: { baseRate: 0.05 } }))
 }
+// Built in this order, the facade's set-up is the active one for traceAsync and @Trace.
+for (const runtime of Object.values(effectRuntimes)) await runtime.runPromise(Effect.void)
 initTracing({ exporters: ["none"], spanExporter: dropAll })
 
 interface Case {
@@ -116,21 +191,40 @@ const cases: ReadonlyArray<Case> = [
   { name: "traced call, healthy collector", unit: "µs/call", run: () => runtimes.healthy.runSync(tracedCall) },
   { name: "traced call, hanging collector", unit: "µs/call", run: () => runtimes.hanging.runSync(tracedCall) },
   { name: "traced call, dead collector", unit: "µs/call", run: () => runtimes.dead.runSync(tracedCall) },
-  { name: "span: bare loop (floor)", unit: "µs/span", run: bareLoop },
-  { name: "span: raw OpenTelemetry SDK", unit: "µs/span", run: rawSpans }
+  { name: "sync: bare loop (floor)", unit: "µs/span", run: bareLoop },
+  { name: "sync: raw SDK startActiveSpan", unit: "µs/span", run: rawSync },
+  { name: "sync: @Trace method", unit: "µs/span", run: () => indices.forEach((i) => decorated.syncOp(i)) }
 ]
 
-/** Async cases: awaited calls, measured the same way. */
-// (Effect runs of 100 spans yield to the scheduler, so they run as promises too.)
+/** Async cases: awaited calls, measured the same way (Effect runs of 100 spans yield, so they are promises too). */
 const asyncCases: ReadonlyArray<{ readonly name: string; readonly run: () => Promise<unknown> }> = [
-  { name: "span: Effect untraced (floor)", run: () => Effect.runPromise(effectBare) },
-  { name: "span: Effect native tracer", run: () => Effect.runPromise(effectSpans) },
-  { name: "span: Effect.withSpan, ours", run: () => effectRuntimes.ours.runPromise(effectSpans) },
-  { name: "span: Effect.withSpan, disabled", run: () => effectRuntimes.disabled.runPromise(effectSpans) },
-  { name: "span: head sampling 5 %", run: () => effectRuntimes.head.runPromise(effectSpans) },
-  { name: "span: tail sampling 5 %", run: () => effectRuntimes.tail.runPromise(effectSpans) },
-  { name: "await: untraced async function", run: async () => { for (let i = 0; i < RUN; i++) await (async () => i)() } },
-  { name: "await: traceAsync", run: async () => { for (let i = 0; i < RUN; i++) await traceAsync("op", async () => i, attributes) } }
+  { name: "Effect: untraced (floor)", run: () => effectRuntimes.doNothing.runPromise(effectBare) },
+  { name: "Effect.withSpan, do-nothing tracer", run: () => effectRuntimes.doNothing.runPromise(effectSpans) },
+  { name: "Effect.withSpan, native tracer", run: () => Effect.runPromise(effectSpans) },
+  { name: "Effect.withSpan, @effect/opentelemetry", run: () => effectRuntimes.effectOtel.runPromise(effectSpans) },
+  { name: "Effect.withSpan, ours", run: () => effectRuntimes.ours.runPromise(effectSpans) },
+  { name: "Effect.withSpan, ours disabled", run: () => effectRuntimes.disabled.runPromise(effectSpans) },
+  { name: "Effect.withSpan, head sampling 5 %", run: () => effectRuntimes.head.runPromise(effectSpans) },
+  { name: "Effect.withSpan, tail sampling 5 %", run: () => effectRuntimes.tail.runPromise(effectSpans) },
+  {
+    name: "await: untraced (floor)",
+    run: async () => {
+      for (let i = 0; i < RUN; i++) await (async () => i)()
+    }
+  },
+  { name: "await: raw SDK startActiveSpan", run: rawAsync },
+  {
+    name: "await: traceAsync",
+    run: async () => {
+      for (let i = 0; i < RUN; i++) await traceAsync("op", async () => i, attributes)
+    }
+  },
+  {
+    name: "await: @Trace async method",
+    run: async () => {
+      for (let i = 0; i < RUN; i++) await decorated.asyncOp(i)
+    }
+  }
 ]
 
 /** Time per call of one case over a fixed budget, in the case's unit. */
@@ -168,34 +262,80 @@ for (let round = 0; round < rounds; round++) {
   for (const c of asyncCases) samples.get(c.name)!.push(await measureAsync(c))
 }
 
-const median = (values: Array<number>) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+const medianOf = (name: string) => median(samples.get(name)!)
+
+// ---------------------------------------------------------------------------
+// Memory, tracing off, export throughput, drops: in their own processes or phases
+// ---------------------------------------------------------------------------
+
+const probe = async (args: Array<string>, node: Array<string> = []) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [...node, "--import", "tsx", "scripts/benchProbe.ts", ...args], {
+    env: { PATH: process.env.PATH ?? "", OTEL_ENABLED: args[0] === "disabled" ? "false" : "true" }
+  })
+  return JSON.parse(stdout)
 }
-// Each unit has its own baseline: a bare character scan for text, no exporter for traced calls.
-const baselines: Record<string, number> = {
-  "µs/KB": median(samples.get("char scan baseline (1 KB)")!),
-  "µs/call": median(samples.get("traced call, no exporter")!)
+const memory = {
+  rawSdk: (await probe(["memory", "raw"], ["--expose-gc"])).bytesPerSpan as number,
+  ours: (await probe(["memory", "ours"], ["--expose-gc"])).bytesPerSpan as number
 }
-const all: ReadonlyArray<{ readonly name: string; readonly unit: Case["unit"] }> = [
-  ...cases,
-  ...asyncCases.map((c) => ({ name: c.name, unit: "µs/span" as const }))
-]
-// What a span adds over its floor, and that cost as a multiple of what the raw SDK adds.
-const added = (name: string, floor: string) => median(samples.get(name)!) - median(samples.get(floor)!)
-const rawAdded = added("span: raw OpenTelemetry SDK", "span: bare loop (floor)")
-const spanRatios = {
-  "raw SDK adds (µs/span)": rawAdded,
-  "Effect native tracer adds (µs/span)": added("span: Effect native tracer", "span: Effect untraced (floor)"),
-  "ours via Effect.withSpan adds (µs/span)": added("span: Effect.withSpan, ours", "span: Effect untraced (floor)"),
-  "ours via Effect.withSpan ÷ raw SDK": added("span: Effect.withSpan, ours", "span: Effect untraced (floor)") / rawAdded,
-  "ours via Effect.withSpan ÷ Effect native tracer": added("span: Effect.withSpan, ours", "span: Effect untraced (floor)") /
-    added("span: Effect native tracer", "span: Effect untraced (floor)"),
-  "traceAsync adds (µs/span)": added("await: traceAsync", "await: untraced async function"),
-  "traceAsync ÷ raw SDK": added("await: traceAsync", "await: untraced async function") / rawAdded,
-  "disabled ÷ Effect untraced": median(samples.get("span: Effect.withSpan, disabled")!) / median(samples.get("span: Effect untraced (floor)")!),
-  "tail sampling ÷ head sampling, same rate (added)": added("span: tail sampling 5 %", "span: Effect untraced (floor)") /
-    added("span: head sampling 5 %", "span: Effect untraced (floor)")
+const disabledFacade = await probe(["disabled"]) as { untraced: number; traceAsync: number }
+
+/** Five-attribute spans, as the collector would receive them. */
+const exportSpans = (() => {
+  const memoryExporter = new InMemorySpanExporter()
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memoryExporter)] })
+  const tracer = provider.getTracer("bench")
+  for (let i = 0; i < 512; i++) {
+    tracer.startSpan("GET /api/orders", {
+      attributes: { "http.request.method": "GET", "url.path": `/api/orders/${i}`, "http.response.status_code": 200, "user.id": "user-123", "item.count": i }
+    }).end()
+  }
+  return memoryExporter.getFinishedSpans()
+})()
+
+/** Batches of 512 spans sent one after the other to the local collector: spans/s and bytes on the wire. */
+const exportThroughput = async (protocol: "http/protobuf" | "http/json") => {
+  const exporter = makeOtlpExporter({ url: healthy.url, headers: {}, protocol, timeoutMillis: 10_000, compression: "none" })
+  const batches = quick ? 4 : 40
+  const send = () =>
+    new Promise<void>((resolve, reject) => exporter.export(exportSpans, (result) => (result.code === 0 ? resolve() : reject(result.error))))
+  await send() // warm-up: connection, serializer
+  received.bytes = 0
+  const started = performance.now()
+  for (let i = 0; i < batches; i++) await send()
+  const seconds = (performance.now() - started) / 1000
+  await exporter.shutdown()
+  const spans = batches * exportSpans.length
+  return { spansPerSecond: spans / seconds, bytesPerSpan: received.bytes / spans }
+}
+const throughput = { protobuf: await exportThroughput("http/protobuf"), json: await exportThroughput("http/json") }
+
+/** 10 000 spans/s for a while to the local collector, with given batch settings. */
+const dropsAtRate = async (batch: NonNullable<Parameters<typeof Tracing.layer>[0]>["batch"]) => {
+  const runtime = ManagedRuntime.make(Tracing.layer({ otlp: { tracesEndpoint: healthy.url }, batch, shutdownTimeoutMillis: 2_000 }))
+  const tick = Effect.forEach(Array.from({ length: 100 }, (_, i) => i), () => tracedCall, { discard: true })
+  const seconds = quick ? 0.5 : 3
+  const started = performance.now()
+  let sent = 0
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * 10_000)
+    while (sent < due) {
+      await runtime.runPromise(tick)
+      sent += 100
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  const stats = await runtime.runPromise(TracingStats)
+  await runtime.dispose()
+  const snapshot = stats.snapshot()
+  return { spans: snapshot.spansCreated, dropped: snapshot.spansDropped, share: snapshot.spansDropped / snapshot.spansCreated }
+}
+const drops = {
+  /** The guide's defaults: a queue of 100, batches of 10 every 500 ms. */
+  guideDefaults: await dropsAtRate(undefined),
+  /** The OpenTelemetry specification's: 2048, 512, 5 s (as `OTEL_BSP_*` would set them). */
+  specDefaults: await dropsAtRate({ maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5_000 })
 }
 
 /**
@@ -231,6 +371,20 @@ const exported = {
   head: await exportedFor({ samplingRate: 0.05 }),
   tail: await exportedFor({ tailSampling: { baseRate: 0.05 } })
 }
+
+// ---------------------------------------------------------------------------
+// Results
+// ---------------------------------------------------------------------------
+
+// Each unit has its own baseline: a bare character scan for text, no exporter for traced calls.
+const baselines: Record<string, number> = {
+  "µs/KB": medianOf("char scan baseline (1 KB)"),
+  "µs/call": medianOf("traced call, no exporter")
+}
+const all: ReadonlyArray<{ readonly name: string; readonly unit: Case["unit"] }> = [
+  ...cases,
+  ...asyncCases.map((c) => ({ name: c.name, unit: "µs/span" as const }))
+]
 const results = all.map((c) => {
   const values = samples.get(c.name)!
   const baseline = baselines[c.unit]
@@ -244,12 +398,34 @@ const results = all.map((c) => {
   }
 })
 
+/** What a span adds over its floor. */
+const added = (name: string, floor: string) => medianOf(name) - medianOf(floor)
+const rawSyncAdded = added("sync: raw SDK startActiveSpan", "sync: bare loop (floor)")
+const rawAsyncAdded = added("await: raw SDK startActiveSpan", "await: untraced (floor)")
+const effectAdded = (name: string) => added(name, "Effect: untraced (floor)")
+const floorAdded = effectAdded("Effect.withSpan, do-nothing tracer")
+const spanRatios = {
+  "raw SDK adds, sync (µs/span)": rawSyncAdded,
+  "raw SDK adds, async (µs/span)": rawAsyncAdded,
+  "Effect's withSpan floor adds (µs/span)": floorAdded,
+  "Effect.withSpan ours ÷ raw SDK": effectAdded("Effect.withSpan, ours") / rawSyncAdded,
+  "Effect.withSpan ours ÷ floor": effectAdded("Effect.withSpan, ours") / floorAdded,
+  "Effect.withSpan @effect/opentelemetry ÷ floor": effectAdded("Effect.withSpan, @effect/opentelemetry") / floorAdded,
+  "Effect.withSpan disabled ÷ floor": effectAdded("Effect.withSpan, ours disabled") / floorAdded,
+  "traceAsync ÷ raw SDK (async)": added("await: traceAsync", "await: untraced (floor)") / rawAsyncAdded,
+  "@Trace async ÷ raw SDK (async)": added("await: @Trace async method", "await: untraced (floor)") / rawAsyncAdded,
+  "@Trace sync ÷ raw SDK (sync)": added("sync: @Trace method", "sync: bare loop (floor)") / rawSyncAdded,
+  "traceAsync disabled ÷ untraced await": disabledFacade.traceAsync / disabledFacade.untraced,
+  "untraced await, context manager on ÷ off": medianOf("await: untraced (floor)") / disabledFacade.untraced,
+  "tail ÷ head sampling, same rate (added)": effectAdded("Effect.withSpan, tail sampling 5 %") / effectAdded("Effect.withSpan, head sampling 5 %")
+}
+
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2))
 console.log(`@blipee/tracing bench · ${new Date().toISOString()} · node ${process.version} · ${rounds} rounds${quick ? " (quick)" : ""}`)
-console.log(["case".padEnd(32), "median".padStart(9), "min–max".padStart(17), "unit".padStart(10), "× baseline".padStart(11)].join(" "))
+console.log(["case".padEnd(40), "median".padStart(9), "min–max".padStart(17), "unit".padStart(10), "× baseline".padStart(11)].join(" "))
 for (const r of results) {
   console.log([
-    r.case.padEnd(32),
+    r.case.padEnd(40),
     fmt(r.median).padStart(9),
     `${fmt(r.min)}–${fmt(r.max)}`.padStart(17),
     r.unit.padStart(10),
@@ -259,13 +435,25 @@ for (const r of results) {
 console.log("")
 for (const [name, value] of Object.entries(spanRatios)) console.log(`${name.padEnd(48)} ${fmt(value)}`)
 console.log("")
+console.log(`retained per queued 5-attribute span: raw SDK ${fmt(memory.rawSdk)} bytes, ours ${fmt(memory.ours)} bytes`)
+console.log(`tracing off: untraced await ${fmt(disabledFacade.untraced)} µs, traceAsync ${fmt(disabledFacade.traceAsync)} µs`)
+for (const [name, { bytesPerSpan, spansPerSecond }] of Object.entries(throughput)) {
+  console.log(`export to a local collector, ${name}: ${fmt(spansPerSecond)} spans/s, ${fmt(bytesPerSpan)} bytes/span`)
+}
+for (const [name, { dropped, share, spans }] of Object.entries(drops)) {
+  console.log(`10 000 spans/s, ${name}: ${dropped} of ${spans} dropped (${(share * 100).toFixed(1)} %)`)
+}
+console.log("")
 console.log("exported for one workload (5 % failing or slow)      spans      bytes   saved")
 for (const [name, { bytes, spans }] of Object.entries(exported)) {
   const saved = `${((1 - bytes / exported.all.bytes) * 100).toFixed(1)} %`
   console.log(`  ${name.padEnd(48)} ${String(spans).padStart(9)} ${String(bytes).padStart(10)} ${saved.padStart(7)}`)
 }
 mkdirSync("bench", { recursive: true })
-writeFileSync("bench/results.json", `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, exported }, null, 2)}\n`)
+writeFileSync(
+  "bench/results.json",
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, memory, disabledFacade, throughput, drops, exported }, null, 2)}\n`
+)
 
 await Promise.all([...Object.values(runtimes), ...Object.values(effectRuntimes)].map((runtime) => runtime.dispose()))
 await shutdownTracing()

@@ -100,6 +100,8 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   readonly sampled: boolean
   readonly attributes = new Map<string, unknown>()
   status: Tracer.SpanStatus
+  /** The attributes given to `withSpan`: set at start (samplers see them), so not set again when Effect replays them. */
+  private initial: Record<string, unknown> | undefined
 
   constructor(
     tracer: OtelApiTracer,
@@ -109,11 +111,14 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
     readonly links: Array<Tracer.SpanLink>,
     startTime: bigint,
     readonly kind: Tracer.SpanKind,
-    parentContext: OtelContext
+    parentContext: OtelContext,
+    initial: Record<string, unknown> | undefined
   ) {
+    this.initial = initial
     this.span = tracer.startSpan(name, {
       startTime: hrTime(startTime),
       kind: kinds[kind],
+      ...(initial === undefined ? {} : { attributes: toAttributes(initial) }),
       ...(links.length === 0 ? {} : { links: linksOf(links) })
     }, parentContext)
     const spanContext = this.span.spanContext()
@@ -124,7 +129,12 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   }
 
   attribute(key: string, value: unknown): void {
-    this.span.setAttribute(key, toAttributeValue(value))
+    const initial = this.initial
+    if (initial === undefined || initial[key] !== value) {
+      // Another value for a key given at start: from here on, values apply in the order they come.
+      if (initial !== undefined && key in initial) this.initial = undefined
+      this.span.setAttribute(key, toAttributeValue(value))
+    }
     this.attributes.set(key, value)
   }
 
@@ -262,7 +272,7 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
           }))
         }
       }
-      return new BridgeSpan(otelTracer, name, effectParent, context, spanLinks.slice(), startTime, kind, parentContext)
+      return new BridgeSpan(otelTracer, name, effectParent, context, spanLinks.slice(), startTime, kind, parentContext, options?.attributes)
     },
     context(execution, fiber) {
       return runInContext(fiberContext(fiber as unknown as RuntimeFiber), execution)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { TestSpans, TracingTest } from "../../src/testing.js"
+import { AlwaysOnSampler, type Sampler } from "@opentelemetry/sdk-trace-base"
+import { layerTest, TestSpans, TracingTest } from "../../src/testing.js"
 
 const program = Effect.gen(function*() {
   yield* Effect.withSpan(Effect.void, "first")
@@ -57,4 +58,26 @@ describe("TracingTest", () => {
       yield* Effect.withSpan(Effect.void, "isolated")
       expect((yield* (yield* TestSpans).all).map((span) => span.name)).toEqual(["isolated"])
     }).pipe(Effect.provide(TracingTest)))
+})
+
+describe("span attributes given to withSpan", () => {
+  const seenBySampler: Array<Record<string, unknown>> = []
+  const recordingSampler: Sampler = {
+    shouldSample: (_context, _traceId, _name, _kind, attributes) => {
+      seenBySampler.push({ ...attributes })
+      return new AlwaysOnSampler().shouldSample()
+    },
+    toString: () => "recording"
+  }
+
+  it.effect("reach the sampler, and a span annotation for the same key does not override them", () =>
+    Effect.gen(function*() {
+      yield* Effect.void.pipe(
+        Effect.withSpan("annotated", { attributes: { "order.id": "from-options", "order.kind": "retail" } }),
+        Effect.annotateSpans({ "order.id": "from-annotations", "order.channel": "web" })
+      )
+      const [span] = yield* (yield* TestSpans).all
+      expect(span!.attributes).toEqual({ "order.id": "from-options", "order.kind": "retail", "order.channel": "web" })
+      expect(seenBySampler).toEqual([{ "order.id": "from-options", "order.kind": "retail" }])
+    }).pipe(Effect.provide(layerTest({ sampler: recordingSampler }))))
 })
