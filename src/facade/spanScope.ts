@@ -53,8 +53,16 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
       succeeded(span, hooks, result)
       return result
     }
-    const settle = new Settle(span, hooks)
-    return result.then(settle.resolve, settle.reject) as R
+    return result.then(
+      (value) => {
+        succeeded(span, hooks, value)
+        return value
+      },
+      (error) => {
+        failed(span, hooks, error)
+        throw error
+      }
+    ) as R
   })
 
 const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
@@ -66,21 +74,6 @@ const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
 const succeeded = (span: Span, hooks: SpanHooks, value: unknown) => {
   if (span.isRecording()) hooks.onResult?.(span, value)
   endOpen(span)
-}
-
-/** The two callbacks of a promise's outcome, made in one allocation. */
-class Settle {
-  constructor(private readonly span: Span, private readonly hooks: SpanHooks) {}
-
-  readonly resolve = <A>(value: A): A => {
-    succeeded(this.span, this.hooks, value)
-    return value
-  }
-
-  readonly reject = (error: unknown): never => {
-    failed(this.span, this.hooks, error)
-    throw error
-  }
 }
 
 const noHooks: SpanHooks = {}

@@ -41,10 +41,11 @@ export class CompactSpan implements ReadableSpan {
   private readonly endSeconds: number
   private readonly endNanos: number
 
-  constructor(span: ReadableSpan) {
+  /** `context` replaces the span's own (tail sampling marks a kept span sampled). */
+  constructor(span: ReadableSpan, context: SpanContext = span.spanContext()) {
     this.name = span.name
     this.kind = span.kind
-    this.context = span.spanContext()
+    this.context = context
     if (span.parentSpanContext !== undefined) this.parentSpanContext = span.parentSpanContext
     this.startSeconds = span.startTime[0]
     this.startNanos = span.startTime[1]

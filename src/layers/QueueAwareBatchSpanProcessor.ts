@@ -59,8 +59,8 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor {
       return
     }
     this.queued++
-    // What waits for export is the compact copy; the live span can go.
-    this.inner.onEnd(new CompactSpan(span))
+    // What waits for export is the compact copy (tail sampling hands over copies already); the live span can go.
+    this.inner.onEnd(span instanceof CompactSpan ? span : new CompactSpan(span))
   }
 
   forceFlush(): Promise<void> {

@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { type Context, type SpanContext, SpanStatusCode, TraceFlags } from "@opentelemetry/api"
+import { type Context, SpanStatusCode, TraceFlags } from "@opentelemetry/api"
 import { hrTimeToMilliseconds } from "@opentelemetry/core"
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base"
 import type { TailSamplingSettings } from "../config.js"
@@ -20,7 +20,7 @@ import { type TailDropReason, type TailKeepReason, TailSamplingCounters } from "
 
 interface HeldTrace {
   readonly firstSeenAt: number
-  readonly spans: Array<ReadableSpan>
+  readonly spans: Array<CompactSpan>
   /** Local roots started and not yet ended. */
   openRoots: number
   /** When the earliest open local root started (`performance.now()`). */
@@ -33,13 +33,11 @@ const isLocalRoot = (span: ReadableSpan): boolean =>
 const isSampled = (span: ReadableSpan): boolean => (span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0
 
 /**
- * The span as the export processors must see a kept one: sampled. Everything else is read
- * through to the span itself.
+ * The span as the export processors must see it once its trace is kept: a compact copy,
+ * flagged sampled.
  */
-const asSampled = (span: ReadableSpan): ReadableSpan => {
-  const spanContext: SpanContext = { ...span.spanContext(), traceFlags: span.spanContext().traceFlags | TraceFlags.SAMPLED }
-  return Object.create(span, { spanContext: { value: () => spanContext } }) as ReadableSpan
-}
+const keptCopy = (span: ReadableSpan): CompactSpan =>
+  new CompactSpan(span, { ...span.spanContext(), traceFlags: span.spanContext().traceFlags | TraceFlags.SAMPLED })
 
 /**
  * @example
@@ -91,12 +89,13 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
     const traceId = span.spanContext().traceId
     const decided = this.decisions.get(traceId)
     if (decided !== undefined) {
-      if (decided) this.forward(asSampled(span))
+      if (decided) this.forward(keptCopy(span))
       else this.counters.spansDiscarded++
       return
     }
     const trace = this.held.get(traceId) ?? this.hold(traceId)
-    trace.spans.push(new CompactSpan(span))
+    // Held as it will be exported if kept (a dropped trace just lets it go).
+    trace.spans.push(keptCopy(span))
     this.heldSpans++
     const root = isLocalRoot(span)
     if (root) trace.openRoots--
@@ -154,7 +153,7 @@ export class TailSamplingSpanProcessor implements SpanProcessor {
   private keep(traceId: string, trace: HeldTrace, reason: TailKeepReason): void {
     this.settle(traceId, trace, true)
     this.counters.recordKeep(reason)
-    for (const span of trace.spans) this.forward(asSampled(span))
+    for (const span of trace.spans) this.forward(span)
   }
 
   private drop(traceId: string, trace: HeldTrace, reason: TailDropReason): void {

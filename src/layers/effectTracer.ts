@@ -231,14 +231,14 @@ const fiberContext = (fiber: RuntimeFiber): OtelContext => {
     }
     cache = { home, refs, span, baggage, tenant, context: buildContext(home, span, baggage, tenant) }
     fiber[cacheKey] = cache
-  } else if (cache.span !== span || cache.baggage !== baggage || cache.tenant !== tenant) {
-    cache.refs = refs
+    return cache.context
+  }
+  cache.refs = refs
+  if (cache.span !== span || cache.baggage !== baggage || cache.tenant !== tenant) {
     cache.span = span
     cache.baggage = baggage
     cache.tenant = tenant
     cache.context = buildContext(cache.home, span, baggage, tenant)
-  } else {
-    cache.refs = refs
   }
   return cache.context
 }
