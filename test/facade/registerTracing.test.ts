@@ -1,6 +1,6 @@
 import { context, type ProxyTracerProvider, trace } from "@opentelemetry/api"
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import { afterAll, expect, it } from "vitest"
 import { registerTracing, runTraced, shutdownTracing, traceAsync } from "../../src/index.js"
@@ -22,7 +22,11 @@ it("does nothing on the edge runtime", () => {
 it("reuses a tracer provider that is already registered, once per process", async () => {
   // What @vercel/otel or the Node SDK would have done first.
   const theirs = new InMemorySpanExporter()
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(theirs)] })
+  // Their batch processor would wait an hour: the flush on shutdown is what delivers.
+  const batched = new InMemorySpanExporter()
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(theirs), new BatchSpanProcessor(batched, { scheduledDelayMillis: 3_600_000 })]
+  })
   trace.setGlobalTracerProvider(provider)
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
   process.env.NEXT_RUNTIME = "nodejs"
@@ -46,4 +50,7 @@ it("reuses a tracer provider that is already registered, once per process", asyn
     expect(span.spanContext().traceId).toBe(root.spanContext().traceId)
     expect(span.parentSpanContext?.spanId).toBe(root.spanContext().spanId)
   }
+  expect(batched.getFinishedSpans()).toHaveLength(0)
+  await shutdownTracing()
+  expect(batched.getFinishedSpans()).toHaveLength(3)
 })
