@@ -16,6 +16,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import { isBaggageKey } from "./propagation/baggage.js"
 import { isTracestateKey } from "./propagation/tracestate.js"
+import { PII_CLASSES, type PiiClass } from "./redaction/sensitiveText.js"
 import { DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME, SERVICE_VERSION } from "./semconv.js"
 
 // ---------------------------------------------------------------------------
@@ -204,6 +205,11 @@ export interface AiOptions {
   readonly captureContent?: boolean | undefined
   /** Prices by model (`gen_ai.request.model`): spans then carry an estimated cost. */
   readonly prices?: Readonly<Record<string, ModelPrice>> | undefined
+  /**
+   * Send W3C baggage (and with it tenant and user ids) to AI providers. Default off: a
+   * provider is a third party. Trace context is sent either way.
+   */
+  readonly sendBaggage?: boolean | undefined
 }
 
 /** What one span may hold; past a limit the excess is dropped (and counted) by the SDK. */
@@ -231,6 +237,8 @@ export interface RedactionOptions {
   readonly denyKeys?: ReadonlyArray<string> | undefined
   /** Your own patterns, masked wherever they match in string values. */
   readonly patterns?: ReadonlyArray<string | RegExp> | undefined
+  /** Personal data classes whose patterns also match innocent numbers, masked only when named here. */
+  readonly pii?: ReadonlyArray<PiiClass> | undefined
 }
 
 export interface BatchOptions {
@@ -277,6 +285,7 @@ export interface TracingSettings {
   readonly ai: {
     readonly captureContent: boolean
     readonly prices: Readonly<Record<string, ModelPrice>>
+    readonly sendBaggage: boolean
   }
   readonly spanLimits: {
     readonly attributeValueLengthLimit: number
@@ -318,6 +327,7 @@ export interface TracingSettings {
     readonly allowKeys: ReadonlySet<string>
     readonly denyKeys: ReadonlySet<string>
     readonly patterns: ReadonlyArray<RegExp>
+    readonly pii: ReadonlySet<PiiClass>
   }
 }
 
@@ -362,6 +372,7 @@ export type OptionPath =
   | "otlp.compression"
   | "ai.captureContent"
   | "ai.prices"
+  | "ai.sendBaggage"
   | "spanLimits.attributeValueLengthLimit"
   | "spanLimits.attributeCountLimit"
   | "spanLimits.eventCountLimit"
@@ -388,6 +399,7 @@ export type OptionPath =
   | "redaction.allowKeys"
   | "redaction.denyKeys"
   | "redaction.patterns"
+  | "redaction.pii"
   | "tailSampling.enabled"
   | "tailSampling.baseRate"
   | "tailSampling.slowMs"
@@ -577,6 +589,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
     },
     ai: {
       captureContent: options.ai?.captureContent ?? false,
+      sendBaggage: options.ai?.sendBaggage ?? false,
       prices: Object.fromEntries(Object.entries(options.ai?.prices ?? {}).map(([model, price]) => {
         check(
           typeof price === "object" && price !== null && Number.isFinite(price.input) && price.input >= 0 &&
@@ -648,7 +661,8 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       enabled: options.redaction?.enabled ?? true,
       allowKeys: new Set(options.redaction?.allowKeys ?? []),
       denyKeys: new Set(options.redaction?.denyKeys ?? []),
-      patterns: regexes("redaction.patterns", options.redaction?.patterns ?? [])
+      patterns: regexes("redaction.patterns", options.redaction?.patterns ?? []),
+      pii: new Set((options.redaction?.pii ?? []).map((name) => oneOf("redaction.pii", name, PII_CLASSES)))
     }
   }
 }
@@ -799,8 +813,10 @@ const environmentLabels: OptionLabels = {
   "redaction.allowKeys": "BLIPEE_REDACTION_ALLOW_KEYS",
   "redaction.denyKeys": "BLIPEE_REDACTION_DENY_KEYS",
   "redaction.patterns": "BLIPEE_REDACTION_PATTERNS",
+  "redaction.pii": "BLIPEE_REDACTION_PII",
   "ai.captureContent": "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
   "ai.prices": "BLIPEE_GENAI_PRICES",
+  "ai.sendBaggage": "BLIPEE_BAGGAGE_TO_AI",
   "spanLimits.attributeValueLengthLimit": "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
   "spanLimits.attributeCountLimit": "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
   "spanLimits.eventCountLimit": "OTEL_SPAN_EVENT_COUNT_LIMIT",
@@ -890,6 +906,8 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     redactionAllowKeys: variable("BLIPEE_REDACTION_ALLOW_KEYS", asNames),
     redactionDenyKeys: variable("BLIPEE_REDACTION_DENY_KEYS", asNames),
     redactionPatterns: variable("BLIPEE_REDACTION_PATTERNS", asStringArray),
+    redactionPii: variable("BLIPEE_REDACTION_PII", asNames),
+    baggageToAi: variable("BLIPEE_BAGGAGE_TO_AI", asBoolean),
     propagateTo: variable("BLIPEE_HTTP_PROPAGATE_TO", asNames),
     ignoreUrls: variable("BLIPEE_HTTP_IGNORE_URLS", asNames),
     requestHeaders: variable("BLIPEE_HTTP_REQUEST_HEADERS", asNames),
@@ -931,7 +949,7 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       timeoutMillis: env.timeout,
       compression: env.compression as "gzip" | "none" | undefined
     },
-    ai: { captureContent: env.captureContent, prices: env.prices },
+    ai: { captureContent: env.captureContent, prices: env.prices, sendBaggage: env.baggageToAi },
     // The span-specific limits win over the general ones, as the specification says.
     spanLimits: {
       attributeValueLengthLimit: env.spanAttributeValueLengthLimit ?? env.attributeValueLengthLimit,
@@ -950,7 +968,8 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
       enabled: env.redactionEnabled,
       allowKeys: env.redactionAllowKeys,
       denyKeys: env.redactionDenyKeys,
-      patterns: env.redactionPatterns
+      patterns: env.redactionPatterns,
+      pii: env.redactionPii as ReadonlyArray<PiiClass> | undefined
     },
     http: {
       propagateTo: env.propagateTo,

@@ -1,45 +1,109 @@
 /**
- * A `SpanExporter` wrapper that redacts every span before it leaves: attributes, event
- * attributes (exception messages and stack traces included), link attributes and the status
- * message. The resource is left as configured. It runs at export, off the traced code's path.
+ * A `SpanExporter` wrapper that redacts every span before it leaves, then cuts long values:
+ * attributes, the span's name, event names and attributes (exception messages and stack
+ * traces included), link attributes, the status message and the instrumentation scope. The
+ * resource is left as configured. It runs at export, off the traced code's path.
+ *
+ * Cutting comes after redaction, so that a secret cut in half (`sk-ab…`, 14 of 16 card digits)
+ * is still recognised: the provider is given no value length limit, this wrapper applies it.
  *
  * @since 0.1.0
  */
-import type { ExportResult } from "@opentelemetry/core"
+import type { Attributes, AttributeValue, Link } from "@opentelemetry/api"
+import type { ExportResult, InstrumentationScope } from "@opentelemetry/core"
 import type { ReadableSpan, SpanExporter, TimedEvent } from "@opentelemetry/sdk-trace-base"
 import { redactAttributes, type RedactionPolicy } from "../redaction/attributes.js"
 import { redactSensitiveText } from "../redaction/sensitiveText.js"
 
+/** What happens to each span on its way out. */
+export interface ExportPolicy {
+  /** `undefined`: no redaction. */
+  readonly redaction: RedactionPolicy | undefined
+  /** Longest string attribute value; `Infinity` keeps every value whole. */
+  readonly attributeValueLengthLimit: number
+}
+
+const cutValue = (value: AttributeValue | undefined, limit: number): AttributeValue | undefined => {
+  if (typeof value === "string") return value.length > limit ? value.slice(0, limit) : value
+  if (Array.isArray(value) && value.some((item) => typeof item === "string" && item.length > limit)) {
+    return (value as Array<unknown>).map((item) => typeof item === "string" && item.length > limit ? item.slice(0, limit) : item) as AttributeValue
+  }
+  return value
+}
+
+const cutAttributes = (attributes: Attributes, limit: number): Attributes => {
+  if (limit === Infinity) return attributes
+  let out: Attributes | undefined
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key]
+    const cut = cutValue(value, limit)
+    if (cut !== value) {
+      out ??= { ...attributes }
+      out[key] = cut
+    }
+  }
+  return out ?? attributes
+}
+
+/** Makes a span's (or event's, or link's) attributes ready to leave: redacted, then cut. */
+const ready = (attributes: Attributes, policy: ExportPolicy): Attributes =>
+  cutAttributes(policy.redaction === undefined ? attributes : redactAttributes(attributes, policy.redaction), policy.attributeValueLengthLimit)
+
+const text = (value: string, policy: ExportPolicy): string =>
+  policy.redaction === undefined ? value : redactSensitiveText(value, policy.redaction)
+
+const readyEvent = (event: TimedEvent, policy: ExportPolicy): TimedEvent => {
+  const name = text(event.name, policy)
+  const attributes = event.attributes === undefined ? undefined : ready(event.attributes, policy)
+  return name === event.name && attributes === event.attributes ? event : { ...event, name, ...(attributes === undefined ? {} : { attributes }) }
+}
+
+const readyLink = (link: Link, policy: ExportPolicy): Link => {
+  const attributes = link.attributes === undefined ? undefined : ready(link.attributes, policy)
+  return attributes === link.attributes ? link : { ...link, attributes: attributes! }
+}
+
+const readyScope = (scope: InstrumentationScope, policy: ExportPolicy): InstrumentationScope => {
+  const name = text(scope.name, policy)
+  const version = scope.version === undefined ? undefined : text(scope.version, policy)
+  return name === scope.name && version === scope.version ? scope : { ...scope, name, ...(version === undefined ? {} : { version }) }
+}
+
+/** Each item mapped; the same array when no item changed. */
+const mapSame = <A>(items: Array<A>, f: (item: A) => A): Array<A> => {
+  let out: Array<A> | undefined
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!
+    const mapped = f(item)
+    if (mapped !== item) {
+      out ??= items.slice()
+      out[i] = mapped
+    }
+  }
+  return out ?? items
+}
+
 /**
- * The span with its secrets masked; the same span when it had none.
+ * The span ready to leave the process; the same span when nothing had to change.
  *
  * @example
  * ```ts
- * exporter.export(spans.map((span) => redactSpan(span, policy)), callback)
+ * exporter.export(spans.map((span) => readySpan(span, { redaction: policy, attributeValueLengthLimit: Infinity })), callback)
  * ```
  */
-export const redactSpan = (span: ReadableSpan, policy: RedactionPolicy): ReadableSpan => {
-  const attributes = redactAttributes(span.attributes, policy)
-  let eventsChanged = false
-  const events = span.events.map((event): TimedEvent => {
-    if (event.attributes === undefined) return event
-    const redacted = redactAttributes(event.attributes, policy)
-    if (redacted === event.attributes) return event
-    eventsChanged = true
-    return { ...event, attributes: redacted }
-  })
-  let linksChanged = false
-  const links = span.links.map((link) => {
-    if (link.attributes === undefined) return link
-    const redacted = redactAttributes(link.attributes, policy)
-    if (redacted === link.attributes) return link
-    linksChanged = true
-    return { ...link, attributes: redacted }
-  })
-  const message = span.status.message === undefined ? undefined : redactSensitiveText(span.status.message, policy.patterns)
-  if (attributes === span.attributes && !eventsChanged && !linksChanged && message === span.status.message) return span
+export const readySpan = (span: ReadableSpan, policy: ExportPolicy): ReadableSpan => {
+  const name = text(span.name, policy)
+  const attributes = ready(span.attributes, policy)
+  const events = mapSame(span.events, (event) => readyEvent(event, policy))
+  const links = mapSame(span.links, (link) => readyLink(link, policy))
+  const message = span.status.message === undefined ? undefined : text(span.status.message, policy)
+  const scope = readyScope(span.instrumentationScope, policy)
+  if (
+    name === span.name && attributes === span.attributes && events === span.events && links === span.links &&
+    message === span.status.message && scope === span.instrumentationScope
+  ) return span
   return {
-    name: span.name,
+    name,
     kind: span.kind,
     spanContext: () => span.spanContext(),
     ...(span.parentSpanContext === undefined ? {} : { parentSpanContext: span.parentSpanContext }),
@@ -47,12 +111,12 @@ export const redactSpan = (span: ReadableSpan, policy: RedactionPolicy): Readabl
     endTime: span.endTime,
     status: message === undefined ? span.status : { ...span.status, message },
     attributes,
-    links: linksChanged ? links : span.links,
-    events: eventsChanged ? events : span.events,
+    links,
+    events,
     duration: span.duration,
     ended: span.ended,
     resource: span.resource,
-    instrumentationScope: span.instrumentationScope,
+    instrumentationScope: scope,
     droppedAttributesCount: span.droppedAttributesCount,
     droppedEventsCount: span.droppedEventsCount,
     droppedLinksCount: span.droppedLinksCount
@@ -62,14 +126,14 @@ export const redactSpan = (span: ReadableSpan, policy: RedactionPolicy): Readabl
 /**
  * @example
  * ```ts
- * new BatchSpanProcessor(new RedactingSpanExporter(otlpExporter, policy))
+ * new BatchSpanProcessor(new RedactingSpanExporter(otlpExporter, { redaction: policy, attributeValueLengthLimit: 4096 }))
  * ```
  */
 export class RedactingSpanExporter implements SpanExporter {
-  constructor(private readonly delegate: SpanExporter, private readonly policy: RedactionPolicy) {}
+  constructor(private readonly delegate: SpanExporter, private readonly policy: ExportPolicy) {}
 
   export(spans: Array<ReadableSpan>, resultCallback: (result: ExportResult) => void): void {
-    this.delegate.export(spans.map((span) => redactSpan(span, this.policy)), resultCallback)
+    this.delegate.export(spans.map((span) => readySpan(span, this.policy)), resultCallback)
   }
 
   shutdown(): Promise<void> {

@@ -33,6 +33,7 @@ import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
 import { QueueAwareBatchSpanProcessor } from "./QueueAwareBatchSpanProcessor.js"
 import { RedactingSpanExporter } from "./RedactingSpanExporter.js"
+import { redactingTracerProvider } from "./RedactingTracerProvider.js"
 import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
 import { TailSampler } from "./TailSampler.js"
@@ -42,12 +43,18 @@ import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
 const makeExporter = (name: TracingSettings["exporters"][number], settings: TracingSettings): SpanExporter =>
   name === "otlp" ? makeOtlpExporter(settings.otlp) : new ConsoleSpanExporter()
 
-/** The processors that hand sampled spans to the exporters, each exporter behind redaction. */
+/** The processors that hand sampled spans to the exporters, each exporter behind redaction and the length limit. */
 const makeExportProcessors = (settings: TracingSettings, stats: TracingStatsCounters): Array<SpanProcessor> => {
   const exporters = settings.exporters.map((name) => makeExporter(name, settings))
   if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
+  const policy = {
+    redaction: settings.redaction.enabled ? settings.redaction : undefined,
+    attributeValueLengthLimit: settings.spanLimits.attributeValueLengthLimit
+  }
   const redacted = (exporter: SpanExporter) =>
-    settings.redaction.enabled ? new RedactingSpanExporter(exporter, settings.redaction) : exporter
+    policy.redaction === undefined && policy.attributeValueLengthLimit === Infinity
+      ? exporter
+      : new RedactingSpanExporter(exporter, policy)
   return [
     ...exporters.map((exporter) =>
       new QueueAwareBatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch, stats)
@@ -81,7 +88,8 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
       tail === undefined ? makeSampler(settings.sampler) : new TailSampler(settings.tailSampling!, tail),
       stats
     ),
-    spanLimits: settings.spanLimits,
+    // Values are cut at export, after redaction (a cut secret is no longer recognisable).
+    spanLimits: { ...settings.spanLimits, attributeValueLengthLimit: Infinity },
     spanProcessors: [
       new StatsSpanProcessor(stats),
       new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
@@ -164,7 +172,8 @@ const registerScoped = (
       propagator,
       stats,
       http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : []),
-      ai: settings.ai
+      ai: settings.ai,
+      redaction: settings.redaction.enabled ? settings.redaction : undefined
     })),
     (release) => Effect.sync(release)
   )
@@ -174,6 +183,8 @@ const registerScoped = (
  * sampler, processors and exporters apply; this layer adds our Effect tracer, facade and
  * propagation settings on top, and flushes the provider (without shutting it down) when
  * released. The self-monitoring counters stay at zero: the spans never pass our processors.
+ * Their exporters are not ours to wrap, so the spans started through this library are
+ * redacted as they are recorded; other instrumentations' spans on that provider are not.
  *
  * @example
  * ```ts
@@ -185,16 +196,28 @@ export const layerOnProvider = (settings: TracingSettings, provider: TracerProvi
   return Layer.unwrapScoped(Effect.gen(function*() {
     yield* installDiagLogger(settings.logLevel)
     const stats = new TracingStatsCounters()
-    yield* registerScoped(settings, provider, stats, makePropagator(settings))
+    if (settings.redaction.enabled) warnForeignRedactionOnce()
+    const recording = settings.redaction.enabled ? redactingTracerProvider(provider, settings.redaction) : provider
+    yield* registerScoped(settings, recording, stats, makePropagator(settings))
     yield* Effect.addFinalizer(() =>
       Effect.tryPromise(() => (provider as { forceFlush?: () => Promise<void> }).forceFlush?.() ?? Promise.resolve()).pipe(
         Effect.timeout(settings.shutdownTimeoutMillis),
         Effect.ignore
       )
     )
-    const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
+    const tracer = recording.getTracer(settings.serviceName, settings.serviceVersion)
     return Layer.merge(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
   }))
+}
+
+let foreignRedactionWarned = false
+const warnForeignRedactionOnce = () => {
+  if (foreignRedactionWarned) return
+  foreignRedactionWarned = true
+  diag.warn(
+    "@blipee/tracing: using a tracer provider registered by another set-up; spans started through @blipee/tracing " +
+      "are redacted as they are recorded, spans of other instrumentations on that provider are not"
+  )
 }
 
 /**

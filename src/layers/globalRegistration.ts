@@ -28,6 +28,7 @@ import {
 } from "@opentelemetry/api"
 import { RunnableContextManager } from "../context/RunnableContextManager.js"
 import type { TracingSettings } from "../config.js"
+import type { RedactionPolicy } from "../redaction/attributes.js"
 import type { HttpPolicy } from "./httpPolicy.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
@@ -38,6 +39,8 @@ export interface Registration {
   readonly stats: TracingStatsCounters
   readonly http: HttpPolicy
   readonly ai: TracingSettings["ai"]
+  /** How spans are masked; `undefined` when redaction is off. */
+  readonly redaction: RedactionPolicy | undefined
 }
 
 const noopProvider: TracerProvider = new ProxyTracerProvider()

@@ -6,9 +6,9 @@
  */
 import type { Attributes, AttributeValue } from "@opentelemetry/api"
 import { isSensitiveKey } from "./sensitiveKey.js"
-import { REDACTED, redactSensitiveText } from "./sensitiveText.js"
+import { REDACTED, redactSensitiveText, type TextRedactionOptions } from "./sensitiveText.js"
 
-export interface RedactionPolicy {
+export interface RedactionPolicy extends TextRedactionOptions {
   /** Keys never redacted (exact names). */
   readonly allowKeys: ReadonlySet<string>
   /** Keys always redacted, besides those that name secrets (exact names). */
@@ -17,12 +17,13 @@ export interface RedactionPolicy {
   readonly patterns: ReadonlyArray<RegExp>
 }
 
-const redactValue = (key: string, value: AttributeValue | undefined, policy: RedactionPolicy): AttributeValue | undefined => {
+/** One attribute's value, masked whole when its key names a secret (numbers too), in part otherwise. */
+export const redactValue = (key: string, value: AttributeValue | undefined, policy: RedactionPolicy): AttributeValue | undefined => {
   if (value === undefined || policy.allowKeys.has(key)) return value
   if (policy.denyKeys.has(key) || isSensitiveKey(key)) return REDACTED
-  if (typeof value === "string") return redactSensitiveText(value, policy.patterns)
+  if (typeof value === "string") return redactSensitiveText(value, policy)
   if (Array.isArray(value) && value.some((item) => typeof item === "string")) {
-    const items = (value as Array<unknown>).map((item) => typeof item === "string" ? redactSensitiveText(item, policy.patterns) : item)
+    const items = (value as Array<unknown>).map((item) => typeof item === "string" ? redactSensitiveText(item, policy) : item)
     return items.every((item, i) => item === value[i]) ? value : (items as AttributeValue)
   }
   return value

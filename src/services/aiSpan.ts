@@ -9,6 +9,7 @@
 import type { Attributes, Span } from "@opentelemetry/api"
 import type { ModelPrice, TracingSettings } from "../config.js"
 import { activeRegistration } from "../layers/globalRegistration.js"
+import { redactedJson } from "../redaction/redactedJson.js"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
@@ -66,13 +67,11 @@ export interface ChatOutcome {
   output: string
 }
 
-/** Longest recorded message content (JSON), before redaction. */
+/** Longest recorded message content (JSON), cut after redaction. */
 const MAX_CONTENT = 8 * 1024
 
-const truncated = (value: unknown): string => {
-  const json = JSON.stringify(value) ?? ""
-  return json.length > MAX_CONTENT ? `${json.slice(0, MAX_CONTENT)}…` : json
-}
+/** Message content as recorded: masked by the active layer's redaction, then cut. Never throws. */
+const contentOf = (value: unknown): string => redactedJson(value, activeRegistration()?.redaction, MAX_CONTENT)
 
 /**
  * @example
@@ -96,7 +95,7 @@ export const chatSpanStart = (request: ChatRequestInfo): { name: string; attribu
   if (request.messages !== undefined) {
     attributes[GEN_AI_REQUEST_MESSAGE_COUNT] = typeof request.messages === "number" ? request.messages : request.messages.length
     if (request.captureContent === true && typeof request.messages !== "number") {
-      attributes[GEN_AI_INPUT_MESSAGES] = truncated(request.messages)
+      attributes[GEN_AI_INPUT_MESSAGES] = contentOf(request.messages)
     }
   }
   return { name: `chat ${request.model}`, attributes }
@@ -182,7 +181,7 @@ export const addChunk = (outcome: ChatOutcome, chunk: unknown): void => {
 }
 
 /** The GenAI settings of the active tracing layer (off, no prices, when none runs). */
-export const aiSettings = (): TracingSettings["ai"] => activeRegistration()?.ai ?? { captureContent: false, prices: {} }
+export const aiSettings = (): TracingSettings["ai"] => activeRegistration()?.ai ?? { captureContent: false, prices: {}, sendBaggage: false }
 
 /**
  * The estimated cost in dollars of a call's tokens, when the model has a price.
@@ -207,7 +206,7 @@ export const chatSpanEnd = (span: Span, outcome: ChatOutcome, captureContent: bo
   const cost = estimatedCost(price, outcome.inputTokens, outcome.outputTokens)
   if (cost !== undefined) span.setAttribute(GEN_AI_USAGE_COST, cost)
   if (captureContent) {
-    span.setAttribute(GEN_AI_OUTPUT_MESSAGES, truncated([{ role: "assistant", content: outcome.output, finish_reason: outcome.finishReasons[0] }]))
+    span.setAttribute(GEN_AI_OUTPUT_MESSAGES, contentOf([{ role: "assistant", content: outcome.output, finish_reason: outcome.finishReasons[0] }]))
   }
 }
 
