@@ -169,10 +169,10 @@ const lookupOutcome = (result: unknown): { hit: boolean; similarity?: number | u
  */
 export const traceSemanticCache = async <T>(
   operation: "lookup" | "store" | (string & {}),
-  key: string,
+  key: string | ReadonlyArray<unknown> | object,
   fn: (span: Span) => T | PromiseLike<T>
 ): Promise<T> => {
-  const attributes = { [CACHE_OPERATION]: operation, [CACHE_KEY_HASH]: keyHashOf(key) }
+  const attributes = { [CACHE_OPERATION]: String(operation), [CACHE_KEY_HASH]: keyHashOf(key) }
   return inNewSpan(`cache.${operation}`, { kind: SpanKind.INTERNAL, attributes }, fn, {
     onResult: (active, value) => {
       if (operation !== "lookup") return

@@ -16,12 +16,18 @@ import {
   PRISMA_ARGS_SHAPE,
   TENANT_ID
 } from "../semconv.js"
+import { maskEchoesInError } from "../redaction/sqlParameters.js"
 import { inNewSpan } from "./inNewSpan.js"
 
 export interface DatabaseQueryOptions {
   readonly table?: string | undefined
-  /** Accepted for the seed's call sites; parameters are never recorded. */
+  /**
+   * Never recorded; values a database error repeats (`Key (email)=(...)`) are masked in it
+   * before it is recorded (the error is masked in place).
+   */
   readonly params?: ReadonlyArray<unknown> | undefined
+  /** `db.system.name` (default `postgresql`): `mysql`, `sqlite`, `mariadb`, ... pick how the text is sanitized. */
+  readonly system?: string | undefined
   /** Recorded as `tenant.id`. */
   readonly organizationId?: string | undefined
 }
@@ -33,9 +39,18 @@ const recordRows = (span: Span, result: unknown) => {
 
 const recordDbFailure = (span: Span, error: unknown) => span.setAttributes(queryFailureAttributes(error))
 
+/** A node-postgres query config (`{ text, values }`), as `pg` users pass it. */
+export interface QueryConfigLike {
+  readonly text: string
+  readonly values?: ReadonlyArray<unknown> | undefined
+}
+
+const textOf = (value: unknown): string => typeof value === "string" ? value : value == null ? "" : String(value)
+
 /**
  * Traces one query: a CLIENT span named `{operation} {table}` with the sanitized text (every
- * literal a `?`), the row count of the result, and the SQLSTATE of a failure.
+ * literal a `?`), the row count of the result, and the SQLSTATE of a failure. `sql` may be a
+ * node-postgres `{ text, values }` object.
  *
  * @example
  * ```ts
@@ -46,13 +61,25 @@ const recordDbFailure = (span: Span, error: unknown) => span.setAttributes(query
  */
 export const traceDatabaseQuery = async <T>(
   operation: string,
-  sql: string,
+  sql: string | QueryConfigLike,
   fn: (span: Span) => T | PromiseLike<T>,
   options: DatabaseQueryOptions = {}
 ): Promise<T> => {
-  const { name, attributes } = querySpan({ sql, operation, table: options.table })
-  if (options.organizationId !== undefined) attributes[TENANT_ID] = options.organizationId
-  return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, { onResult: recordRows, onError: recordDbFailure })
+  const config = typeof sql === "object" && sql !== null ? sql as Partial<QueryConfigLike> : undefined
+  const opts = typeof options === "object" && options !== null ? options : {}
+  const params = Array.isArray(opts.params) ? opts.params : Array.isArray(config?.values) ? config.values : []
+  const { name, attributes } = querySpan({
+    sql: textOf(config === undefined ? sql : config.text),
+    operation: typeof operation === "string" && operation !== "" ? operation : undefined,
+    table: typeof opts.table === "string" ? opts.table : undefined,
+    system: typeof opts.system === "string" && opts.system !== "" ? opts.system : undefined
+  })
+  if (typeof opts.organizationId === "string") attributes[TENANT_ID] = opts.organizationId
+  return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, {
+    onResult: recordRows,
+    onError: recordDbFailure,
+    ...(params.length === 0 ? {} : { beforeRecord: (error: unknown) => maskEchoesInError(error, params) })
+  })
 }
 
 export interface DatabaseTransactionOptions {

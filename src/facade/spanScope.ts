@@ -11,6 +11,15 @@ import { runInContext } from "../layers/globalRegistration.js"
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function"
 
+/** Any thrown value as text; `String` throws on objects without a prototype. */
+const describe = (error: unknown): string => {
+  try {
+    return String(error)
+  } catch {
+    return Object.prototype.toString.call(error)
+  }
+}
+
 /** Records an error on a span and marks it failed. */
 export const recordFailure = (span: Span, error: unknown): void => {
   if (!span.isRecording()) return
@@ -18,8 +27,9 @@ export const recordFailure = (span: Span, error: unknown): void => {
     span.recordException(error)
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
   } else {
-    span.recordException(String(error))
-    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) })
+    const text = describe(error)
+    span.recordException(text)
+    span.setStatus({ code: SpanStatusCode.ERROR, message: text })
   }
 }
 
@@ -66,6 +76,7 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
   })
 
 const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
+  hooks.beforeRecord?.(error)
   recordFailure(span, error)
   if (span.isRecording()) hooks.onError?.(span, error)
   endOpen(span)
@@ -82,4 +93,6 @@ const noHooks: SpanHooks = {}
 export interface SpanHooks {
   readonly onResult?: ((span: Span, value: unknown) => void) | undefined
   readonly onError?: ((span: Span, error: unknown) => void) | undefined
+  /** Called with a failure before it is recorded (to mask what it repeats of the input). */
+  readonly beforeRecord?: ((error: unknown) => void) | undefined
 }

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { trimOws } from "./headerValue.js"
+import { combinedHeader, trimOws } from "./headerValue.js"
 
 /** One baggage list-member: its key, its decoded value, and its properties as sent. */
 export interface BaggageEntry {
@@ -24,7 +24,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/
 
 /** Whether `key` is a valid baggage key (an RFC 7230 token). */
-export const isBaggageKey = (key: string): boolean => TOKEN.test(key)
+export const isBaggageKey = (key: string): boolean => typeof key === "string" && TOKEN.test(key)
 
 const utf8 = new TextDecoder("utf-8", { fatal: false })
 
@@ -99,9 +99,8 @@ const parseMember = (raw: string): BaggageEntry | undefined => {
  * ```
  */
 export const parseBaggage = (header: string | ReadonlyArray<string> | undefined): ReadonlyArray<BaggageEntry> => {
-  if (header === undefined) return []
-  const combined = typeof header === "string" ? header : header.join(",")
-  if (typeof combined !== "string") return []
+  const combined = combinedHeader(header)
+  if (combined === undefined) return []
   const entries = new Map<string, BaggageEntry>()
   for (const raw of combined.split(",")) {
     if (entries.size >= MAX_MEMBERS) break
@@ -123,10 +122,12 @@ export const parseBaggage = (header: string | ReadonlyArray<string> | undefined)
 export const formatBaggage = (entries: Iterable<BaggageEntry>): string => {
   const members: Array<string> = []
   let bytes = 0
-  for (const { key, value, metadata } of entries) {
+  for (const entry of entries ?? []) {
     if (members.length >= MAX_MEMBERS) break
-    if (!TOKEN.test(key)) continue
-    const properties = metadata === undefined || metadata === "" ? "" : parseProperties(metadata.split(";"))
+    // Entries from an untyped caller: only string keys and values are sent.
+    const { key, metadata, value } = (entry ?? {}) as Partial<BaggageEntry>
+    if (typeof key !== "string" || typeof value !== "string" || !TOKEN.test(key)) continue
+    const properties = typeof metadata !== "string" || metadata === "" ? "" : parseProperties(metadata.split(";"))
     // A lone surrogate cannot be encoded as UTF-8: it becomes U+FFFD instead of throwing.
     const member = `${key}=${encodeURIComponent(value.toWellFormed())}${properties ? `;${properties}` : ""}`
     // Keys, encoded values and properties are all ASCII: characters are bytes.

@@ -46,6 +46,24 @@ export const headerValues = (source: HeaderSource | undefined | null, name: stri
   return values
 }
 
+/**
+ * A header field's lines as one value, combined with commas; `undefined` for anything that is
+ * not a string or a list of them (a `null`, an object from an untyped caller): the codecs
+ * never throw on a value's type.
+ *
+ * @example
+ * ```ts
+ * combinedHeader(["a=1", "b=2"]) // "a=1,b=2"
+ * combinedHeader(null) // undefined
+ * ```
+ */
+export const combinedHeader = (header: unknown): string | undefined => {
+  if (typeof header === "string") return header
+  if (!Array.isArray(header)) return undefined
+  const lines = header.filter((line): line is string => typeof line === "string")
+  return lines.length === 0 ? undefined : lines.join(",")
+}
+
 /** Removes optional whitespace (spaces and horizontal tabs) at both ends. */
 export const trimOws = (value: string): string => {
   let start = 0

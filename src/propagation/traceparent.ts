@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { trimOws } from "./headerValue.js"
+import { combinedHeader, trimOws } from "./headerValue.js"
 
 /** A valid `traceparent`, as received. */
 export interface Traceparent {
@@ -44,13 +44,11 @@ const isAllZeros = (value: string): boolean => {
  * ```
  */
 export const parseTraceparent = (header: string | ReadonlyArray<string> | undefined): Traceparent | undefined => {
-  if (header === undefined) return undefined
-  if (typeof header !== "string") {
-    if (header.length !== 1) return undefined
-    header = header[0]!
-  }
-  if (typeof header !== "string") return undefined
-  const value = trimOws(header)
+  // Two traceparent lines are one invalid header, not a choice.
+  if (Array.isArray(header) && header.length !== 1) return undefined
+  const text = combinedHeader(header)
+  if (text === undefined) return undefined
+  const value = trimOws(text)
   // version "-" trace-id "-" parent-id "-" trace-flags is 55 characters.
   if (value.length < 55) return undefined
   if (!isLowerHex(value, 0, 2) || value[2] !== "-") return undefined
@@ -77,5 +75,10 @@ const hexByte = (n: number) => (n & 0xff).toString(16).padStart(2, "0")
  * formatTraceparent({ traceId, parentId: spanId, flags: FLAG_SAMPLED })
  * ```
  */
-export const formatTraceparent = (value: Omit<Traceparent, "version">): string =>
-  `00-${value.traceId}-${value.parentId}-${hexByte(value.flags & (FLAG_SAMPLED | FLAG_RANDOM))}`
+export const formatTraceparent = (value: Omit<Traceparent, "version">): string => {
+  // An untyped caller's ids are checked: an invalid traceparent is never sent, "" is.
+  const { flags, parentId, traceId } = (value ?? {}) as Partial<Traceparent>
+  if (typeof traceId !== "string" || traceId.length !== 32 || !isLowerHex(traceId, 0, 32) || isAllZeros(traceId)) return ""
+  if (typeof parentId !== "string" || parentId.length !== 16 || !isLowerHex(parentId, 0, 16) || isAllZeros(parentId)) return ""
+  return `00-${traceId}-${parentId}-${hexByte((typeof flags === "number" ? flags : 0) & (FLAG_SAMPLED | FLAG_RANDOM))}`
+}

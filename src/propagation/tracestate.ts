@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { trimOws } from "./headerValue.js"
+import { combinedHeader, trimOws } from "./headerValue.js"
 
 /** One list-member: a vendor key and its opaque value. */
 export type TracestateEntry = readonly [key: string, value: string]
@@ -21,9 +21,9 @@ const KEY = /^[a-z0-9][a-z0-9_\-*/@]{0,255}$/
 const VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/
 
 /** Whether `key` is a valid tracestate key. */
-export const isTracestateKey = (key: string): boolean => KEY.test(key)
+export const isTracestateKey = (key: string): boolean => typeof key === "string" && KEY.test(key)
 /** Whether `value` is a valid tracestate value. */
-export const isTracestateValue = (value: string): boolean => VALUE.test(value)
+export const isTracestateValue = (value: string): boolean => typeof value === "string" && VALUE.test(value)
 
 /**
  * Parses `tracestate`, its header lines combined in order. `undefined` means the header must
@@ -39,9 +39,8 @@ export const isTracestateValue = (value: string): boolean => VALUE.test(value)
 export const parseTracestate = (
   header: string | ReadonlyArray<string> | undefined
 ): ReadonlyArray<TracestateEntry> | undefined => {
-  if (header === undefined) return undefined
-  const combined = typeof header === "string" ? header : header.join(",")
-  if (typeof combined !== "string") return undefined
+  const combined = combinedHeader(header)
+  if (combined === undefined) return undefined
   const entries: Array<TracestateEntry> = []
   const seen = new Set<string>()
   for (const raw of combined.split(",")) {
@@ -88,7 +87,11 @@ const combinedLength = (entries: ReadonlyArray<TracestateEntry>) =>
  * ```
  */
 export const formatTracestate = (entries: ReadonlyArray<TracestateEntry>, maxLength = MAX_LENGTH): string => {
-  let kept = entries.slice(0, MAX_MEMBERS)
+  // Entries from an untyped caller: only valid pairs are sent.
+  let kept = (Array.isArray(entries) ? entries : [])
+    .filter((entry): entry is TracestateEntry =>
+      Array.isArray(entry) && isTracestateKey(entry[0]) && isTracestateValue(entry[1]))
+    .slice(0, MAX_MEMBERS)
   while (combinedLength(kept) > maxLength) {
     let drop = kept.length - 1
     for (let i = kept.length - 1; i >= 0; i--) {

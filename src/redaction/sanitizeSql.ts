@@ -27,8 +27,16 @@ class Sanitizer implements SqlVisitor {
   // Text is copied in runs: only what changes (literals, comments) interrupts a run.
   out = ""
   private from = 0
-  // After PASSWORD the next value is masked whatever it is: some dialects take an identifier.
-  private afterPassword = false
+  // The first two words of the statement: `CREATE USER`, `ALTER ROLE`, `SET PASSWORD`.
+  private first = ""
+  private second = ""
+  private words = 0
+  // In a statement that sets a credential, after PASSWORD or IDENTIFIED ... BY (or their `=`),
+  // the next value is masked whatever it is: some dialects take an identifier.
+  private credential = false
+  private sawPassword = false
+  private sawIdentified = false
+  private armed = false
 
   constructor(private readonly sql: string) {}
 
@@ -39,20 +47,50 @@ class Sanitizer implements SqlVisitor {
 
   literal(start: number, end: number) {
     this.replace(start, end, "?")
-    this.afterPassword = false
+    this.armed = false
   }
 
   word(start: number, end: number, quoted: boolean) {
-    if (this.afterPassword) this.replace(start, end, "?")
-    this.afterPassword = !quoted && isWordAt(this.sql, start, end, "PASSWORD")
+    this.words++
+    if (this.words <= 2) {
+      if (this.words === 1) this.sawPassword = this.sawIdentified = false
+      const upper = quoted ? "" : this.sql.slice(start, end).toUpperCase()
+      if (this.words === 1) this.first = upper
+      else this.second = upper
+      this.credential = ((this.first === "CREATE" || this.first === "ALTER") &&
+        (this.second === "USER" || this.second === "ROLE" || this.second === "LOGIN")) ||
+        (this.first === "SET" && this.second === "PASSWORD") || this.first === "GRANT"
+    }
+    if (!this.credential) return
+    if (this.armed) {
+      this.armed = false
+      // `SET PASSWORD FOR user = ...`: the value comes after the `=`.
+      if (!quoted && isWordAt(this.sql, start, end, "FOR")) return
+      this.replace(start, end, "?")
+      return
+    }
+    // In GRANT, `password` is more likely a table than the keyword.
+    const password = !quoted && this.first !== "GRANT" && isWordAt(this.sql, start, end, "PASSWORD")
+    this.sawPassword ||= password
+    this.sawIdentified ||= !quoted && isWordAt(this.sql, start, end, "IDENTIFIED")
+    this.armed = password || (this.sawIdentified && !quoted && isWordAt(this.sql, start, end, "BY"))
   }
 
   placeholder(start: number, end: number) {
-    if (this.afterPassword) this.replace(start, end, "?")
-    this.afterPassword = false
+    if (this.armed) this.replace(start, end, "?")
+    this.armed = false
   }
 
-  other() {}
+  other(start: number) {
+    const c = this.sql.charCodeAt(start)
+    if (c === 0x3b) {
+      this.words = 0
+      this.credential = false
+      this.armed = false
+    } else if (c === 0x3d && this.credential && this.sawPassword) {
+      this.armed = true
+    }
+  }
 
   comment(start: number, end: number) {
     // A comment separates tokens like a space does.

@@ -40,7 +40,8 @@ const CLAUSES = new Set([
 
 interface Statement {
   operation: string | undefined
-  readonly targets: Array<string>
+  /** In order of appearance, each once (a Set: a `FROM a, b, ...` list of thousands stays linear). */
+  readonly targets: Set<string>
 }
 
 /** A name as written, its double-quoted parts unquoted (`"Order Items"` → `Order Items`). */
@@ -54,7 +55,7 @@ const unquote = (name: string) => name.replace(/"((?:[^"]|"")*)"/g, (_, inner: s
  * ```
  */
 export const summarizeSql = (sql: string, options: { readonly dialect?: SqlDialect | undefined } = {}): SqlSummary => {
-  const statements: Array<Statement> = [{ operation: undefined, targets: [] }]
+  const statements: Array<Statement> = [{ operation: undefined, targets: new Set() }]
   const cteNames = new Set<string>()
   let depth = 0
   // The next name is a target; `relation` says it came after FROM/JOIN/USING (then `(` = function).
@@ -74,7 +75,7 @@ export const summarizeSql = (sql: string, options: { readonly dialect?: SqlDiale
   const finishName = () => {
     if (pending === undefined) return
     const name = unquote(pending)
-    if (!statement().targets.includes(name)) statement().targets.push(name)
+    statement().targets.add(name)
     pending = undefined
   }
 
@@ -149,7 +150,7 @@ export const summarizeSql = (sql: string, options: { readonly dialect?: SqlDiale
         expectTarget = true
         relation = true
       } else if (c === 0x3b && depth === 0) {
-        statements.push({ operation: undefined, targets: [] })
+        statements.push({ operation: undefined, targets: new Set() })
         inWith = false
         fromListDepth = -1
         expectTarget = false
@@ -173,7 +174,7 @@ export const summarizeSql = (sql: string, options: { readonly dialect?: SqlDiale
 
   const described = statements
     .filter((s) => s.operation !== undefined)
-    .map((s) => ({ operation: s.operation!, targets: s.targets.filter((target) => !cteNames.has(target)) }))
+    .map((s) => ({ operation: s.operation!, targets: [...s.targets].filter((target) => !cteNames.has(target)) }))
   const single = described.length === 1 ? described[0] : undefined
   return {
     summary: described.map((s) => [s.operation, ...s.targets].join(" ")).join("; ").slice(0, MAX_SUMMARY),

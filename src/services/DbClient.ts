@@ -20,6 +20,7 @@ import {
   DB_TRANSACTION_OUTCOME,
   PRISMA_ARGS_SHAPE
 } from "../semconv.js"
+import { maskEchoesInError, parameterColumns, parameterValue } from "../redaction/sqlParameters.js"
 import { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "./dbDriver.js"
 import { queryFailureAttributes, querySpan, sqlStateOf, transactionAttributes } from "./dbSpan.js"
 
@@ -56,20 +57,11 @@ export interface DbClientOptions {
   readonly captureParameters?: boolean | undefined
 }
 
-/** A parameter as an attribute value: scalars as they are, anything else as JSON. */
-const parameterValue = (value: unknown): string | number | boolean => {
-  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value
-  if (value === null || value === undefined) return "NULL"
-  if (value instanceof Date) return value.toISOString()
-  try {
-    return JSON.stringify(value) ?? String(value)
-  } catch {
-    return String(value)
-  }
+/** The parameters as attributes, each masked by the column it is bound to and by its content. */
+const parameterAttributes = (sql: string, params: ReadonlyArray<unknown>): Record<string, string | number | boolean> => {
+  const columns = parameterColumns(sql)
+  return Object.fromEntries(params.map((value, i) => [`${DB_QUERY_PARAMETER}.${i}`, parameterValue(value, columns[i])]))
 }
-
-const parameterAttributes = (params: ReadonlyArray<unknown>): Record<string, string | number | boolean> =>
-  Object.fromEntries(params.map((value, i) => [`${DB_QUERY_PARAMETER}.${i}`, parameterValue(value)]))
 
 export type IsolationLevel = "READ UNCOMMITTED" | "READ COMMITTED" | "REPEATABLE READ" | "SERIALIZABLE"
 
@@ -186,9 +178,13 @@ export const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = 
   const run = (connection: DbConnection, sql: string, params: ReadonlyArray<unknown>, options: QueryOptions) => {
     const { name, attributes } = querySpan({ sql, ...options, namespace: driver.namespace, server: driver.server })
     if ((options.captureParameters ?? clientOptions.captureParameters) === true && params.length > 0) {
-      Object.assign(attributes, parameterAttributes(params))
+      Object.assign(attributes, parameterAttributes(sql, params))
     }
-    return Effect.tryPromise({ try: () => connection.query(sql, params), catch: toDbError }).pipe(
+    const failure = (error: unknown) => {
+      maskEchoesInError(error, params)
+      return toDbError(error)
+    }
+    return Effect.tryPromise({ try: () => connection.query(sql, params), catch: failure }).pipe(
       Effect.tap((result) => Effect.annotateCurrentSpan(DB_RESPONSE_RETURNED_ROWS, result.rows.length)),
       Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
       Effect.map((result) => result.rows),

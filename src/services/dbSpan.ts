@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { Attributes } from "@opentelemetry/api"
-import { sanitizeSql } from "../redaction/sanitizeSql.js"
+import { sanitizeSql, type SqlDialect } from "../redaction/sanitizeSql.js"
 import { summarizeSql } from "../redaction/summarizeSql.js"
 import {
   DB_COLLECTION_NAME,
@@ -27,6 +27,8 @@ import {
 
 export interface DbQueryInfo {
   readonly sql: string
+  /** `db.system.name` (default `postgresql`); it picks how the text is read (`mysql` strings in double quotes). */
+  readonly system?: string | undefined
   /** The table, when the caller knows it better than the text says. */
   readonly table?: string | undefined
   /** The operation, when the caller names it (the seed's `traceDatabaseQuery("SELECT", ...)`). */
@@ -44,12 +46,14 @@ export interface DbQueryInfo {
  * ```
  */
 export const querySpan = (query: DbQueryInfo): { name: string; attributes: Attributes } => {
-  const summary = summarizeSql(query.sql)
+  const system = query.system ?? DB_SYSTEM_POSTGRESQL
+  const dialect = dialectOf(system)
+  const summary = summarizeSql(query.sql, { dialect })
   const operation = query.operation?.toUpperCase() ?? summary.operationName
   const table = query.table ?? summary.collectionName
   const attributes: Attributes = {
-    [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
-    [DB_QUERY_TEXT]: sanitizeSql(query.sql)
+    [DB_SYSTEM_NAME]: system,
+    [DB_QUERY_TEXT]: sanitizeSql(query.sql, { dialect })
   }
   if (summary.summary !== "") attributes[DB_QUERY_SUMMARY] = summary.summary
   if (operation !== undefined) attributes[DB_OPERATION_NAME] = operation
@@ -62,9 +66,27 @@ export const querySpan = (query: DbQueryInfo): { name: string; attributes: Attri
   // The semantic conventions' name: the summary, or `{operation} {table}`, or the system.
   const name = query.operation !== undefined || query.table !== undefined
     ? [operation, table].filter((part) => part !== undefined).join(" ")
-    : summary.summary || DB_SYSTEM_POSTGRESQL
+    : summary.summary || system
   return { name, attributes }
 }
+
+/**
+ * How the text of a `db.system.name` is lexed: systems we do not know get the generic rules,
+ * under which double quotes are strings (masked) rather than identifiers (kept).
+ *
+ * @example
+ * ```ts
+ * dialectOf("mariadb") // "mysql"
+ * ```
+ */
+export const dialectOf = (system: string): SqlDialect =>
+  system === "postgresql" || system === "cockroachdb" || system === "yugabytedb"
+    ? "postgresql"
+    : system === "mysql" || system === "mariadb" || system === "tidb"
+    ? "mysql"
+    : system === "sqlite"
+    ? "sqlite"
+    : "generic"
 
 /** The SQLSTATE of a database error (five characters), if it has one. */
 export const sqlStateOf = (error: unknown): string | undefined => {

@@ -19,10 +19,11 @@ const KNOWN_METHODS = new Set(["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "P
  * ```
  */
 export const methodAttributes = (method: string): { spanName: string; attributes: Attributes } => {
-  const upper = method.toUpperCase()
+  // An untyped caller may pass anything: no method is an unknown one (`_OTHER`), not a crash.
+  const upper = typeof method === "string" ? method.toUpperCase() : "_OTHER"
   const known = KNOWN_METHODS.has(upper)
   const attributes: Attributes = { [HTTP_REQUEST_METHOD]: known ? upper : "_OTHER" }
-  if (!known || upper !== method) attributes[HTTP_REQUEST_METHOD_ORIGINAL] = method
+  if (typeof method === "string" && (!known || upper !== method)) attributes[HTTP_REQUEST_METHOD_ORIGINAL] = method
   return { spanName: known ? upper : "HTTP", attributes }
 }
 
