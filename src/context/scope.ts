@@ -68,6 +68,17 @@ export const baggageOf = (context: Context): BaggageEntries => {
   return baggage === undefined ? emptyBaggage : toBaggageEntries(baggageEntries(baggage))
 }
 
+/**
+ * The context without baggage or tenant: for requests to a third party (an AI provider), which
+ * get the trace context but not the user ids that baggage carries.
+ *
+ * @example
+ * ```ts
+ * injectContext(headers, withoutBaggage(context.active()))
+ * ```
+ */
+export const withoutBaggage = (context: Context): Context => withScope(propagation.deleteBaggage(context), undefined)
+
 /** The tenant of a context's request scope. */
 export const tenantOf = (context: Context): TenantInfo | undefined => scopeOf(context)?.tenant
 

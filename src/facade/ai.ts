@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
+import { withoutBaggage } from "../context/scope.js"
 import { keyHashOf } from "../redaction/keyHash.js"
 import {
   addChunk,
@@ -119,10 +120,13 @@ export const traceAIChatCompletion = async <T>(
 ): Promise<T> => {
   ensureTracing()
   const settings = aiSettings()
-  const captureContent = options.captureContent ?? settings.captureContent
-  const request: ChatRequestInfo = { ...options, provider, model, captureContent }
+  const opts: ChatCompletionOptions = typeof options === "object" && options !== null ? options : {}
+  const captureContent = opts.captureContent ?? settings.captureContent
+  const request: ChatRequestInfo = { ...opts, provider: String(provider), model: String(model), captureContent }
   const { name, attributes } = chatSpanStart(request)
   const parent = context.active()
+  // What `fn` sends (through an instrumented fetch, `traceFetch`) carries no baggage unless asked.
+  const callContext = (opts.sendBaggage ?? settings.sendBaggage) ? parent : withoutBaggage(parent)
   const span = facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
   const started = performance.now()
   const finish = (outcome: ChatOutcome | undefined, error: unknown) => {
@@ -137,7 +141,7 @@ export const traceAIChatCompletion = async <T>(
   }
   let result: T
   try {
-    result = await context.with(trace.setSpan(parent, span), () => fn(span))
+    result = await context.with(trace.setSpan(callContext, span), () => fn(span))
   } catch (error) {
     finish(undefined, error)
     throw error

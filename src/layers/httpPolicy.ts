@@ -5,11 +5,28 @@
  */
 import type { TracingSettings, UrlPattern } from "../config.js"
 
+/**
+ * Whether `url` is one the pattern names. A URL pattern matches its scheme and host exactly
+ * and its path by whole segments (`https://api.internal` is not `https://api.internal.evil.example`
+ * nor `https://api.internal@evil.example`); a host matches exactly, `*.example.com` any host
+ * under it.
+ */
 const matches = (url: URL, pattern: UrlPattern): boolean => {
   if (pattern instanceof RegExp) return pattern.test(url.href)
-  if (pattern.includes("://")) return url.href.startsWith(pattern)
-  if (pattern.startsWith("*.")) return url.hostname.endsWith(pattern.slice(1)) || url.hostname === pattern.slice(2)
-  return url.hostname === pattern || url.host === pattern
+  if (pattern.includes("://")) {
+    let base: URL
+    try {
+      base = new URL(pattern)
+    } catch {
+      return false
+    }
+    if (base.protocol !== url.protocol || base.host !== url.host) return false
+    const path = base.pathname.endsWith("/") ? base.pathname : `${base.pathname}/`
+    return path === "/" || url.pathname === base.pathname || url.pathname.startsWith(path)
+  }
+  const host = pattern.toLowerCase()
+  if (host.startsWith("*.")) return url.hostname.endsWith(host.slice(1)) || url.hostname === host.slice(2)
+  return url.hostname === host || url.host === host
 }
 
 /** The rules every outgoing HTTP call follows. */

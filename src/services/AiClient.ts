@@ -34,7 +34,7 @@ import {
   outcomeOf,
   recordChatMetrics
 } from "./aiSpan.js"
-import { TracedHttpClient } from "./TracedHttpClient.js"
+import { TracedHttpClient, withoutBaggagePropagation } from "./TracedHttpClient.js"
 
 export interface ChatMessage {
   readonly role: "system" | "user" | "assistant"
@@ -51,6 +51,8 @@ export interface ChatRequest {
   readonly organizationId?: string | undefined
   /** Record prompt and completion (redacted, truncated). Off by default. */
   readonly captureContent?: boolean | undefined
+  /** Send W3C baggage (user and tenant ids) to the provider. Default: `BLIPEE_BAGGAGE_TO_AI`, off. */
+  readonly sendBaggage?: boolean | undefined
 }
 
 export interface ChatResponse {
@@ -243,8 +245,9 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
     }
 
     /** Sends the request; a failed status becomes its typed error, a dead connection "unavailable". */
-    const send = (request: HttpClientRequest.HttpClientRequest) => {
-      const sent = http.execute(request).pipe(
+    const send = (request: HttpClientRequest.HttpClientRequest, sendBaggage: boolean | undefined) => {
+      const executed = http.execute(request)
+      const sent = ((sendBaggage ?? aiSettings().sendBaggage) ? executed : withoutBaggagePropagation(executed)).pipe(
         Effect.mapError((error) => new AiProviderUnavailable({ message: error.message, status: undefined })),
         Effect.flatMap((response) => (response.status >= 400 ? failedResponse(response) : Effect.succeed(response)))
       )
@@ -273,7 +276,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
         const span = Option.getOrUndefined(yield* Effect.option(OtelTracer.currentOtelSpan))
         const started = performance.now()
         const outcome = emptyOutcome()
-        return yield* send(httpRequest(request, false)).pipe(
+        return yield* send(httpRequest(request, false), request.sendBaggage).pipe(
           Effect.flatMap((response) => Effect.orElseSucceed(response.json, () => undefined)),
           Effect.map((json) => {
             Object.assign(outcome, outcomeOf(json) ?? {})
@@ -295,7 +298,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
         const outcome = emptyOutcome()
         let first = true
         yield* Effect.addFinalizer((exit) => Effect.sync(() => finish(otelSpan, details, outcome, started, exit as Exit.Exit<unknown, AiError>)))
-        const response = yield* send(httpRequest(request, true)).pipe(Effect.withParentSpan(span))
+        const response = yield* send(httpRequest(request, true), request.sendBaggage).pipe(Effect.withParentSpan(span))
         return sseData(response.stream).pipe(
           Stream.mapError((error) => new AiProviderUnavailable({ message: String(error), status: undefined })),
           Stream.tap((chunk) =>

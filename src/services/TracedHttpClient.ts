@@ -25,6 +25,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import { currentOtelContext } from "../context/bridge.js"
 import { injectContext } from "../context/headers.js"
+import { withoutBaggage } from "../context/scope.js"
 import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { VERSION } from "../version.js"
 import { type ClientFailure, clientSpanFailure, clientSpanResponse, clientSpanStart } from "./httpClientSpan.js"
@@ -52,6 +53,21 @@ const tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
 
 /** The URL template of requests made inside `withUrlTemplate`. */
 const currentUrlTemplate = FiberRef.unsafeMake<string | undefined>(undefined)
+
+/** Whether requests of this fiber carry `baggage` (off for AI providers unless asked). */
+const currentSendsBaggage = FiberRef.unsafeMake(true)
+
+/**
+ * Requests made inside `effect` carry `traceparent` and `tracestate` but no `baggage`: for a
+ * third party that must not learn user or tenant ids.
+ *
+ * @example
+ * ```ts
+ * http.execute(request).pipe(withoutBaggagePropagation)
+ * ```
+ */
+export const withoutBaggagePropagation = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.locally(effect, currentSendsBaggage, false)
 
 /**
  * Names the client spans of the requests inside by this template (`GET /forecast/{city}`)
@@ -112,8 +128,10 @@ const execute = (
       resendCount
     }, policy)
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
+    const sendsBaggage = yield* FiberRef.get(currentSendsBaggage)
+    const carried = trace.setSpan(sendsBaggage ? parent : withoutBaggage(parent), span)
     const sent = policy.propagates(url.right)
-      ? HttpClientRequest.setHeaders(request, injectContext({} as Record<string, string>, trace.setSpan(parent, span)))
+      ? HttpClientRequest.setHeaders(request, injectContext({} as Record<string, string>, carried))
       : request
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     const attempt = timeout === undefined ? base.execute(sent) : base.execute(sent).pipe(

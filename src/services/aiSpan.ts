@@ -54,6 +54,11 @@ export interface ChatRequestInfo {
   readonly serverAddress?: string | undefined
   /** Record the messages themselves (`gen_ai.input.messages`/`output.messages`). Off by default. */
   readonly captureContent?: boolean | undefined
+  /**
+   * Let the provider call carry W3C baggage (user and tenant ids). Default: the layer's
+   * `ai.sendBaggage` (`BLIPEE_BAGGAGE_TO_AI`), off: the provider is a third party.
+   */
+  readonly sendBaggage?: boolean | undefined
 }
 
 /** What a response says, whatever its provider's shape. */
