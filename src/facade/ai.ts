@@ -31,6 +31,7 @@ import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { inNewSpan } from "./inNewSpan.js"
 import { recordFailure } from "./spanScope.js"
+import { asText } from "../redaction/asText.js"
 
 /** The seed's options, plus `provider`-independent extras. */
 export type ChatCompletionOptions = Omit<ChatRequestInfo, "provider" | "model">
@@ -122,7 +123,7 @@ export const traceAIChatCompletion = async <T>(
   const settings = aiSettings()
   const opts: ChatCompletionOptions = typeof options === "object" && options !== null ? options : {}
   const captureContent = opts.captureContent ?? settings.captureContent
-  const request: ChatRequestInfo = { ...opts, provider: String(provider), model: String(model), captureContent }
+  const request: ChatRequestInfo = { ...opts, provider: asText(provider), model: asText(model), captureContent }
   const { name, attributes } = chatSpanStart(request)
   const parent = context.active()
   // What `fn` sends (through an instrumented fetch, `traceFetch`) carries no baggage unless asked.
@@ -131,7 +132,7 @@ export const traceAIChatCompletion = async <T>(
   const started = performance.now()
   const finish = (outcome: ChatOutcome | undefined, error: unknown) => {
     const errorType = error === undefined ? undefined : aiErrorType(error)
-    if (outcome !== undefined) chatSpanEnd(span, outcome, captureContent, settings.prices[model])
+    if (outcome !== undefined) chatSpanEnd(span, outcome, captureContent, settings.prices[request.model])
     if (error !== undefined) {
       recordFailure(span, error)
       span.setAttribute(ERROR_TYPE, errorType!)
@@ -176,8 +177,8 @@ export const traceSemanticCache = async <T>(
   key: string | ReadonlyArray<unknown> | object,
   fn: (span: Span) => T | PromiseLike<T>
 ): Promise<T> => {
-  const attributes = { [CACHE_OPERATION]: String(operation), [CACHE_KEY_HASH]: keyHashOf(key) }
-  return inNewSpan(`cache.${operation}`, { kind: SpanKind.INTERNAL, attributes }, fn, {
+  const attributes = { [CACHE_OPERATION]: asText(operation), [CACHE_KEY_HASH]: keyHashOf(key) }
+  return inNewSpan(`cache.${asText(operation)}`, { kind: SpanKind.INTERNAL, attributes }, fn, {
     onResult: (active, value) => {
       if (operation !== "lookup") return
       const { hit, similarity } = lookupOutcome(value)

@@ -16,6 +16,7 @@ import {
   PRISMA_ARGS_SHAPE,
   TENANT_ID
 } from "../semconv.js"
+import { asText } from "../redaction/asText.js"
 import { maskEchoesInError } from "../redaction/sqlParameters.js"
 import { inNewSpan } from "./inNewSpan.js"
 
@@ -45,8 +46,6 @@ export interface QueryConfigLike {
   readonly values?: ReadonlyArray<unknown> | undefined
 }
 
-const textOf = (value: unknown): string => typeof value === "string" ? value : value == null ? "" : String(value)
-
 /**
  * Traces one query: a CLIENT span named `{operation} {table}` with the sanitized text (every
  * literal a `?`), the row count of the result, and the SQLSTATE of a failure. `sql` may be a
@@ -69,7 +68,7 @@ export const traceDatabaseQuery = async <T>(
   const opts = typeof options === "object" && options !== null ? options : {}
   const params = Array.isArray(opts.params) ? opts.params : Array.isArray(config?.values) ? config.values : []
   const { name, attributes } = querySpan({
-    sql: textOf(config === undefined ? sql : config.text),
+    sql: asText(config === undefined ? sql : config.text),
     operation: typeof operation === "string" && operation !== "" ? operation : undefined,
     table: typeof opts.table === "string" ? opts.table : undefined,
     system: typeof opts.system === "string" && opts.system !== "" ? opts.system : undefined
@@ -133,7 +132,7 @@ export const tracePrismaOperation = async <T>(
     [DB_COLLECTION_NAME]: model,
     ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
   }
-  return inNewSpan(`${operation} ${model}`, { kind: SpanKind.CLIENT, attributes }, fn, {
+  return inNewSpan(`${asText(operation)} ${asText(model)}`, { kind: SpanKind.CLIENT, attributes }, fn, {
     onResult: recordRows,
     onError: recordDbFailure
   })

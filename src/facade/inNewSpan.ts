@@ -8,6 +8,7 @@ import { context, INVALID_SPAN_CONTEXT, type Span, type SpanOptions, trace } fro
 import { activeRegistration } from "../layers/globalRegistration.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { type SpanHooks, withSpanActive } from "./spanScope.js"
+import { asText } from "../redaction/asText.js"
 
 /**
  * Always a promise, and no more of them than needed: each promise costs more while an
@@ -28,11 +29,16 @@ export const inNewSpan = <T>(
   try {
     if (activeRegistration() === undefined) return Promise.resolve(fn(INVALID_SPAN))
     const parent = context.active()
-    return Promise.resolve(withSpanActive(facadeTracer.startSpan(name, options, parent), parent, fn, hooks))
+    // Untyped callers: a name that is not text, attributes that are not an object.
+    const valid = typeof options.attributes === "object" && options.attributes !== null
+    const span = facadeTracer.startSpan(asText(name), valid || options.attributes === undefined ? options : withoutAttributes(options), parent)
+    return Promise.resolve(withSpanActive(span, parent, fn, hooks))
   } catch (error) {
     return Promise.reject(error)
   }
 }
+
+const withoutAttributes = ({ attributes: _, ...rest }: SpanOptions): SpanOptions => rest
 
 /** The span handed to callbacks while tracing is off: records nothing. */
 const INVALID_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { asText } from "./asText.js"
 import { isWordAt, scanSql, type SqlDialect, type SqlVisitor } from "./sqlLexer.js"
 
 export type { SqlDialect } from "./sqlLexer.js"
@@ -115,7 +116,8 @@ class Sanitizer implements SqlVisitor {
  * // "SELECT * FROM users WHERE email = ? AND id IN (?) "
  * ```
  */
-export const sanitizeSql = (sql: string, options: SanitizeSqlOptions = {}): string => {
+export const sanitizeSql = (input: string, options: SanitizeSqlOptions = {}): string => {
+  const sql = asText(input)
   const sanitizer = new Sanitizer(sql)
   scanSql(sql, options.dialect ?? "postgresql", sanitizer)
   let out = sanitizer.finish()

@@ -15,6 +15,7 @@
  *
  * @since 0.1.0
  */
+import { asText } from "./asText.js"
 import { isSensitiveKey } from "./sensitiveKey.js"
 
 /** What a masked part becomes. */
@@ -497,4 +498,4 @@ const redactText = (text: string, options: TextRedactionOptions, depth: number):
  * ```
  */
 export const redactSensitiveText = (text: string, options: TextRedactionOptions = NO_OPTIONS): string =>
-  redactText(text, options, 0)
+  redactText(asText(text), options ?? NO_OPTIONS, 0)

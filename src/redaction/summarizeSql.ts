@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { asText } from "./asText.js"
 import { scanSql, type SqlDialect } from "./sqlLexer.js"
 
 export interface SqlSummary {
@@ -54,7 +55,8 @@ const unquote = (name: string) => name.replace(/"((?:[^"]|"")*)"/g, (_, inner: s
  * // { summary: "SELECT users orders", operationName: "SELECT", collectionName: undefined }
  * ```
  */
-export const summarizeSql = (sql: string, options: { readonly dialect?: SqlDialect | undefined } = {}): SqlSummary => {
+export const summarizeSql = (input: string, options: { readonly dialect?: SqlDialect | undefined } = {}): SqlSummary => {
+  const sql = asText(input)
   const statements: Array<Statement> = [{ operation: undefined, targets: new Set() }]
   const cteNames = new Set<string>()
   let depth = 0

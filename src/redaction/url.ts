@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { asText } from "./asText.js"
 import { isSensitiveKey } from "./sensitiveKey.js"
 import { redactSensitiveText } from "./sensitiveText.js"
 
@@ -101,9 +102,9 @@ const OAUTH_PATH = /oauth|callback|authori[sz]e|signin|login|sso/i
 export const redactUrl = (url: string | URL): string => {
   let parsed: URL
   try {
-    parsed = typeof url === "string" ? new URL(url) : new URL(url.href)
+    parsed = url instanceof URL ? new URL(url.href) : new URL(asText(url))
   } catch {
-    const text = String(url)
+    const text = asText(url)
     const cut = text.search(/[?;#]/)
     return redactSensitiveText(cut < 0 ? text : text.slice(0, cut))
   }

@@ -8,6 +8,7 @@ import type { Attributes, AttributeValue } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import { isSensitiveKey } from "../redaction/sensitiveKey.js"
 import { API_ENDPOINT, API_METHOD, API_OPERATION, API_PARAMS, API_SERVICE } from "../semconv.js"
+import { asText } from "../redaction/asText.js"
 
 export interface ApiCallOptions {
   /** The HTTP method of the call (`GET`). */
@@ -35,15 +36,18 @@ const attributeValue = (value: unknown): AttributeValue | undefined => {
  * // { name: "weather-service.get-forecast", attributes: { "api.service": "weather-service", ... } }
  * ```
  */
-export const apiCallSpan = (service: string, operation: string, options: ApiCallOptions = {}) => {
-  const attributes: Attributes = { [API_SERVICE]: service, [API_OPERATION]: operation }
-  if (options.method !== undefined) attributes[API_METHOD] = options.method.toUpperCase()
-  if (options.endpoint !== undefined) attributes[API_ENDPOINT] = options.endpoint
-  for (const [key, value] of Object.entries(options.params ?? {})) {
+export const apiCallSpan = (service: string, operation: string, given: ApiCallOptions = {}) => {
+  // Untyped callers: whatever is not of the documented type is left out, never thrown over.
+  const options: ApiCallOptions = typeof given === "object" && given !== null ? given : {}
+  const attributes: Attributes = { [API_SERVICE]: asText(service), [API_OPERATION]: asText(operation) }
+  if (typeof options.method === "string") attributes[API_METHOD] = options.method.toUpperCase()
+  if (typeof options.endpoint === "string") attributes[API_ENDPOINT] = options.endpoint
+  const params = typeof options.params === "object" && options.params !== null ? options.params : {}
+  for (const [key, value] of Object.entries(params)) {
     const recorded = isSensitiveKey(key) ? REDACTED_VALUE : attributeValue(value)
     if (recorded !== undefined) attributes[`${API_PARAMS}.${key}`] = recorded
   }
-  return { name: `${service}.${operation}`, attributes }
+  return { name: `${asText(service)}.${asText(operation)}`, attributes }
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { Attributes } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import { ML_MODEL_NAME, ML_OPERATION, ML_PREFIX, TENANT_ID, USER_ID } from "../semconv.js"
+import { asText } from "../redaction/asText.js"
 
 /** `datasetSize` → `ml.dataset.size`, `batchSize` → `ml.batch_size`. */
 const attributeName = (key: string): string =>
@@ -26,12 +27,12 @@ const scalars = (values: Readonly<Record<string, unknown>>) =>
  * ```
  */
 export const mlSpanStart = (operation: string, model: string, options: Readonly<Record<string, unknown>>) => {
-  const { userId, organizationId, ...rest } = options
-  const attributes: Attributes = { [ML_OPERATION]: operation, [ML_MODEL_NAME]: model }
+  const { userId, organizationId, ...rest } = typeof options === "object" && options !== null ? options : {}
+  const attributes: Attributes = { [ML_OPERATION]: asText(operation), [ML_MODEL_NAME]: asText(model) }
   for (const [key, value] of scalars(rest)) attributes[attributeName(key)] = value
   if (typeof userId === "string") attributes[USER_ID] = userId
   if (typeof organizationId === "string") attributes[TENANT_ID] = organizationId
-  return { name: `ml.${operation} ${model}`, attributes }
+  return { name: `ml.${asText(operation)} ${asText(model)}`, attributes }
 }
 
 /** The numbers an operation returned (`loss`, `accuracy`, ... or under `metrics`) as `ml.result.*`. */
