@@ -30,8 +30,10 @@ import { makeOtlpExporter } from "../dist/layers/otlpExporter.js"
 import { parseBaggage } from "../dist/propagation/baggage.js"
 import { parseTraceparent } from "../dist/propagation/traceparent.js"
 import { parseTracestate } from "../dist/propagation/tracestate.js"
+import { readySpan } from "../dist/layers/RedactingSpanExporter.js"
 import { sanitizeSql } from "../dist/redaction/sanitizeSql.js"
 import { redactSensitiveText } from "../dist/redaction/sensitiveText.js"
+import { summarizeSql } from "../dist/redaction/summarizeSql.js"
 import { closeServer } from "./webServer.js"
 
 const quick = process.argv.includes("--quick")
@@ -366,6 +368,88 @@ const exportedFor = async (options: Parameters<typeof Tracing.layer>[0]) => {
   for (let i = 0; i < spans.length; i += 512) bytes += ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + 512))!.length
   return { spans: spans.length, bytes }
 }
+/**
+ * Every text pass at 1 KB, 100 KB and 1 MB, in µs per KB: linear passes keep the same number
+ * at every size. The inputs are the worst shapes found for each (a `FROM a, b, ...` list of
+ * thousands for the summary, text dense with candidates for redaction).
+ */
+const textScaling = (() => {
+  const sizes = quick ? [1024, 100 * 1024] : [1024, 100 * 1024, 1024 * 1024]
+  const inputs = {
+    sanitizeSql: (n: number) => flat(sql1k.repeat(Math.ceil(n / sql1k.length)).slice(0, n)),
+    "summarizeSql (FROM list)": (n: number) => flat(`SELECT * FROM ${Array.from({ length: Math.ceil(n / 6) }, (_, i) => `t${i}`).join(", ")}`.slice(0, n)),
+    redactSensitiveText: (n: number) =>
+      flat(`${text1k} mail ana@example.com, card 4242 4242 4242 4242, password=x1, Bearer abcdefgh12345678 `.repeat(Math.ceil(n / 1100)).slice(0, n)),
+    parseBaggage: (n: number) => flat("k=v%20x,".repeat(Math.ceil(n / 8)).slice(0, n))
+  }
+  const passes: Record<keyof typeof inputs, (text: string) => unknown> = {
+    sanitizeSql: (text) => sanitizeSql(text),
+    "summarizeSql (FROM list)": (text) => summarizeSql(text),
+    redactSensitiveText: (text) => redactSensitiveText(text),
+    parseBaggage: (text) => parseBaggage(text)
+  }
+  const table: Record<string, Record<string, number>> = {}
+  for (const [name, make] of Object.entries(inputs) as Array<[keyof typeof inputs, (n: number) => string]>) {
+    table[name] = {}
+    for (const size of sizes) {
+      const text = make(size)
+      const runs: Array<number> = []
+      for (let round = 0; round < (quick ? 2 : 5); round++) {
+        const started = performance.now()
+        let calls = 0
+        while (calls < 1 || performance.now() - started < budgetMs / 4) {
+          passes[name](text)
+          calls++
+        }
+        runs.push(((performance.now() - started) * 1000) / calls / (size / 1024))
+      }
+      table[name][`${size / 1024} KB`] = median(runs)
+    }
+  }
+  return table
+})()
+
+/**
+ * Redaction's share of exporting one span with five attributes (a URL with a query, a method, a
+ * status, a user id, a sentence): making it ready (redaction, then the length cut) and
+ * serializing it to OTLP protobuf, against serializing it as it is.
+ */
+const redactionPerSpan = (() => {
+  const exporter = new InMemorySpanExporter()
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
+  const span = provider.getTracer("bench").startSpan("GET /api/orders/{id}", {
+    attributes: {
+      "url.full": "https://api.example.com/api/orders/8841?include=items&page=2",
+      "http.request.method": "GET",
+      "http.response.status_code": 200,
+      "user.id": "user-123",
+      "order.note": "customer asked for a refund to the card used last week"
+    }
+  })
+  span.end()
+  const finished = exporter.getFinishedSpans()[0]!
+  const policy = {
+    redaction: { allowKeys: new Set<string>(), denyKeys: new Set<string>(), patterns: [], pii: new Set<never>() },
+    attributeValueLengthLimit: Infinity
+  }
+  const time = (run: () => unknown) => {
+    const runs: Array<number> = []
+    for (let round = 0; round < rounds; round++) {
+      const started = performance.now()
+      let calls = 0
+      while (performance.now() - started < budgetMs / 4) {
+        for (let i = 0; i < 100; i++) run()
+        calls += 100
+      }
+      runs.push(((performance.now() - started) * 1000) / calls)
+    }
+    return median(runs)
+  }
+  const off = time(() => ProtobufTraceSerializer.serializeRequest([finished]))
+  const on = time(() => ProtobufTraceSerializer.serializeRequest([readySpan(finished, policy)]))
+  return { offMicros: off, onMicros: on, ratio: on / off }
+})()
+
 const exported = {
   all: await exportedFor({ sampler: "always_on" }),
   head: await exportedFor({ samplingRate: 0.05 }),
@@ -444,6 +528,14 @@ for (const [name, { dropped, share, spans }] of Object.entries(drops)) {
   console.log(`10 000 spans/s, ${name}: ${dropped} of ${spans} dropped (${(share * 100).toFixed(1)} %)`)
 }
 console.log("")
+console.log(`text passes, µs per KB: ${Object.keys(Object.values(textScaling)[0]!).join(" / ")}`)
+for (const [name, bySize] of Object.entries(textScaling)) {
+  console.log(`  ${name.padEnd(30)} ${Object.values(bySize).map((value) => fmt(value).padStart(8)).join(" ")}`)
+}
+console.log(
+  `exporting one 5-attribute span: ${fmt(redactionPerSpan.offMicros)} µs unredacted, ${fmt(redactionPerSpan.onMicros)} µs redacted (${fmt(redactionPerSpan.ratio)} ×)`
+)
+console.log("")
 console.log("exported for one workload (5 % failing or slow)      spans      bytes   saved")
 for (const [name, { bytes, spans }] of Object.entries(exported)) {
   const saved = `${((1 - bytes / exported.all.bytes) * 100).toFixed(1)} %`
@@ -452,7 +544,7 @@ for (const [name, { bytes, spans }] of Object.entries(exported)) {
 mkdirSync("bench", { recursive: true })
 writeFileSync(
   "bench/results.json",
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, memory, disabledFacade, throughput, drops, exported }, null, 2)}\n`
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, memory, disabledFacade, throughput, drops, exported, textScaling, redactionPerSpan }, null, 2)}\n`
 )
 
 await Promise.all([...Object.values(runtimes), ...Object.values(effectRuntimes)].map((runtime) => runtime.dispose()))

@@ -193,8 +193,15 @@ describe("configuration from the environment", () => {
       OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true",
       BLIPEE_GENAI_PRICES: "{\"gpt-4o\":{\"input\":2.5,\"output\":10}}"
     })
-    expect(s.ai).toEqual({ captureContent: true, prices: { "gpt-4o": { input: 2.5, output: 10 } } })
-    expect(settings({}).ai).toEqual({ captureContent: false, prices: {} })
+    expect(s.ai).toEqual({ captureContent: true, prices: { "gpt-4o": { input: 2.5, output: 10 } }, sendBaggage: false })
+    expect(settings({}).ai).toEqual({ captureContent: false, prices: {}, sendBaggage: false })
+    expect(settings({ BLIPEE_BAGGAGE_TO_AI: "true" }).ai.sendBaggage).toBe(true)
+  })
+
+  it("reads the opt-in PII classes, and names the variable for an unknown one", () => {
+    expect([...settings({ BLIPEE_REDACTION_PII: "iban, phone" }).redaction.pii]).toEqual(["iban", "phone"])
+    expect(settings({}).redaction.pii.size).toBe(0)
+    expect(() => settings({ BLIPEE_REDACTION_PII: "iban,passport" })).toThrow(/BLIPEE_REDACTION_PII/)
   })
 
   it("sends metrics only where an endpoint says so", () => {

@@ -75,8 +75,9 @@ const namesSecret = (raw: ReadonlyArray<string>): boolean => {
     if (WORDS.has(word) || ENDINGS.some((ending) => word.length > ending.length && word.endsWith(ending))) secret = word
     else if (i + 1 < words.length && PAIRS.has(`${word} ${words[i + 1]}`)) secret = word
   }
-  if (secret === undefined || words.some((word) => QUALIFIERS.has(word))) return false
-  return secret !== "token" || !words.some((word) => TOKEN_QUALIFIERS.has(word))
+  const qualified = (set: ReadonlySet<string>) => raw.some((word, i) => set.has(word) || set.has(words[i]!))
+  if (secret === undefined || qualified(QUALIFIERS)) return false
+  return secret !== "token" || !qualified(TOKEN_QUALIFIERS)
 }
 
 /**

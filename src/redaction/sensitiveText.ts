@@ -454,22 +454,50 @@ const userPatterns = (text: string, patterns: ReadonlyArray<RegExp>, ranges: Ran
 }
 
 const AUTH_WORD = /bearer|basic/i
+/** Whether any key prefix (or a JWT, or a PEM header) occurs: one native scan instead of thirty. */
+const PREFIXED = new RegExp(
+  [...KEY_PREFIXES.map(([prefix]) => prefix), "SG.", "eyJ", "-----BEGIN "].map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")).join("|")
+)
 const NO_OPTIONS: TextRedactionOptions = {}
+const NONE_CONSUMED: ReadonlySet<number> = new Set()
+
+/** What one pass over the text tells: which detectors can find anything at all. */
+const triggersOf = (text: string) => {
+  let digits = 0
+  let separators = false
+  let at = false
+  let percent = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c <= 0x39) {
+      if (c >= 0x30) digits++
+      else if (c === 0x25) percent = true
+    } else if (c === 0x3d || c === 0x3a) {
+      separators = true
+    } else if (c === 0x40) {
+      at = true
+    }
+  }
+  return { digits, separators, at, percent }
+}
 
 const redactText = (text: string, options: TextRedactionOptions, depth: number): string => {
   const patterns = options.patterns ?? []
   // The shortest thing found here is an e-mail address such as `a@b.io`, or `pwd=x1`.
   if (text.length < 6 && patterns.length === 0 && options.pii === undefined) return text
   const ranges: Ranges = []
+  const triggers = triggersOf(text)
   if (AUTH_WORD.test(text)) authorizationCredentials(text, text.toLowerCase(), ranges)
-  jwts(text, ranges)
-  apiKeys(text, ranges)
-  privateKeys(text, ranges)
-  const consumed = urlUserinfo(text, ranges)
-  secretPairs(text, ranges)
-  cardNumbers(text, ranges)
-  emails(text, ranges, consumed)
-  if (depth < 2) percentEncoded(text, options, depth, ranges)
+  if (PREFIXED.test(text)) {
+    jwts(text, ranges)
+    apiKeys(text, ranges)
+    privateKeys(text, ranges)
+  }
+  const consumed = triggers.separators && triggers.at ? urlUserinfo(text, ranges) : NONE_CONSUMED
+  if (triggers.separators) secretPairs(text, ranges)
+  if (triggers.digits >= 13) cardNumbers(text, ranges)
+  if (triggers.at) emails(text, ranges, consumed)
+  if (triggers.percent && depth < 2) percentEncoded(text, options, depth, ranges)
   if (options.pii?.has("ssn")) ssns(text, ranges)
   if (options.pii?.has("iban")) ibans(text, ranges)
   if (options.pii?.has("phone")) phones(text, ranges)
