@@ -6,6 +6,7 @@
  */
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
 import { withoutBaggage } from "../context/scope.js"
+import { asText } from "../redaction/asText.js"
 import { keyHashOf } from "../redaction/keyHash.js"
 import {
   addChunk,
@@ -31,7 +32,6 @@ import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { inNewSpan } from "./inNewSpan.js"
 import { recordFailure } from "./spanScope.js"
-import { asText } from "../redaction/asText.js"
 
 /** The seed's options, plus `provider`-independent extras. */
 export type ChatCompletionOptions = Omit<ChatRequestInfo, "provider" | "model">

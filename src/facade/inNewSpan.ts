@@ -6,9 +6,9 @@
  */
 import { context, INVALID_SPAN_CONTEXT, type Span, type SpanOptions, trace } from "@opentelemetry/api"
 import { activeRegistration } from "../layers/globalRegistration.js"
+import { asText } from "../redaction/asText.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { type SpanHooks, withSpanActive } from "./spanScope.js"
-import { asText } from "../redaction/asText.js"
 
 /**
  * Always a promise, and no more of them than needed: each promise costs more while an

@@ -7,18 +7,10 @@
  */
 import { type Context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
 import { runInContext } from "../layers/globalRegistration.js"
+import { asText } from "../redaction/asText.js"
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function"
-
-/** Any thrown value as text; `String` throws on objects without a prototype. */
-const describe = (error: unknown): string => {
-  try {
-    return String(error)
-  } catch {
-    return Object.prototype.toString.call(error)
-  }
-}
 
 /** Records an error on a span and marks it failed. */
 export const recordFailure = (span: Span, error: unknown): void => {
@@ -27,7 +19,7 @@ export const recordFailure = (span: Span, error: unknown): void => {
     span.recordException(error)
     span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
   } else {
-    const text = describe(error)
+    const text = asText(error)
     span.recordException(text)
     span.setStatus({ code: SpanStatusCode.ERROR, message: text })
   }

@@ -63,10 +63,47 @@ const readyLink = (link: Link, policy: ExportPolicy): Link => {
   return attributes === link.attributes ? link : { ...link, attributes: attributes! }
 }
 
+/**
+ * Span names and scopes repeat on every span (names are low-cardinality by convention): their
+ * redacted forms are kept per policy, names in a bounded map that an unbounded stream of
+ * distinct names only resets.
+ */
+interface Remembered {
+  readonly scopes: WeakMap<InstrumentationScope, InstrumentationScope>
+  readonly names: Map<string, string>
+}
+const MAX_NAMES = 1024
+const remembered = new WeakMap<ExportPolicy, Remembered>()
+const rememberedFor = (policy: ExportPolicy): Remembered => {
+  let found = remembered.get(policy)
+  if (found === undefined) {
+    found = { scopes: new WeakMap(), names: new Map() }
+    remembered.set(policy, found)
+  }
+  return found
+}
+
+const readyName = (name: string, policy: ExportPolicy): string => {
+  const { names } = rememberedFor(policy)
+  let ready = names.get(name)
+  if (ready === undefined) {
+    ready = text(name, policy)
+    if (names.size >= MAX_NAMES) names.clear()
+    names.set(name, ready)
+  }
+  return ready
+}
+
 const readyScope = (scope: InstrumentationScope, policy: ExportPolicy): InstrumentationScope => {
-  const name = text(scope.name, policy)
-  const version = scope.version === undefined ? undefined : text(scope.version, policy)
-  return name === scope.name && version === scope.version ? scope : { ...scope, name, ...(version === undefined ? {} : { version }) }
+  const { scopes } = rememberedFor(policy)
+  let ready = scopes.get(scope)
+  if (ready === undefined) {
+    const name = text(scope.name, policy)
+    const version = scope.version === undefined ? undefined : text(scope.version, policy)
+    ready = name === scope.name && version === scope.version ? scope : { ...scope, name, ...(version === undefined ? {} : { version }) }
+    scopes.set(scope, ready)
+  }
+  return ready
 }
 
 /** Each item mapped; the same array when no item changed. */
@@ -92,7 +129,7 @@ const mapSame = <A>(items: Array<A>, f: (item: A) => A): Array<A> => {
  * ```
  */
 export const readySpan = (span: ReadableSpan, policy: ExportPolicy): ReadableSpan => {
-  const name = text(span.name, policy)
+  const name = readyName(span.name, policy)
   const attributes = ready(span.attributes, policy)
   const events = mapSame(span.events, (event) => readyEvent(event, policy))
   const links = mapSame(span.links, (link) => readyLink(link, policy))

@@ -6,9 +6,9 @@
  */
 import type { Attributes, AttributeValue } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
+import { asText } from "../redaction/asText.js"
 import { isSensitiveKey } from "../redaction/sensitiveKey.js"
 import { API_ENDPOINT, API_METHOD, API_OPERATION, API_PARAMS, API_SERVICE } from "../semconv.js"
-import { asText } from "../redaction/asText.js"
 
 export interface ApiCallOptions {
   /** The HTTP method of the call (`GET`). */

@@ -7,8 +7,8 @@
  */
 import type { Attributes } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
-import { ML_MODEL_NAME, ML_OPERATION, ML_PREFIX, TENANT_ID, USER_ID } from "../semconv.js"
 import { asText } from "../redaction/asText.js"
+import { ML_MODEL_NAME, ML_OPERATION, ML_PREFIX, TENANT_ID, USER_ID } from "../semconv.js"
 
 /** `datasetSize` → `ml.dataset.size`, `batchSize` → `ml.batch_size`. */
 const attributeName = (key: string): string =>

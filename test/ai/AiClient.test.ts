@@ -7,7 +7,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { afterAll, beforeAll } from "vitest"
-import { Ai, AiClient, TracedHttp } from "../../src/index.js"
+import { Ai, AiClient, Baggage, TracedHttp } from "../../src/index.js"
 import { layerTest, TestSpans } from "../../src/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 
@@ -67,6 +67,17 @@ describe("AiClient (OpenAI-compatible)", () => {
       expect(everything).not.toContain("sk-test-key")
       expect(everything).not.toContain("Lisbon")
     }).pipe(Effect.provide(layerFor("openai"))))
+
+  it.live("sends the trace context but no baggage to the provider, unless asked", () =>
+    Effect.gen(function*() {
+      const ai = yield* AiClient
+      const sent = () => server.requests[server.requests.length - 1]!.headers
+      yield* ai.chatCompletion({ model: "gpt-4o", messages })
+      expect(sent().traceparent).toMatch(/^00-/)
+      expect(sent().baggage).toBeUndefined()
+      yield* ai.chatCompletion({ model: "gpt-4o", messages, sendBaggage: true })
+      expect(sent().baggage).toBe("user.id=user-123")
+    }).pipe(Baggage.withBaggage({ "user.id": "user-123" }), Effect.provide(layerFor("openai"))))
 
   it.live("streams deltas under one span that covers the whole stream, with usage and time to first chunk", () =>
     Effect.gen(function*() {

@@ -145,3 +145,18 @@ describe("traceAIChatCompletion with Anthropic's shapes", () => {
     expect(chatSpan().attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0)
   })
 })
+
+describe("what the provider call carries", () => {
+  it("the trace context but no baggage, unless asked", async () => {
+    const { baggage, injectTraceContext } = await import("../../src/index.js")
+    const headersSent = (sendBaggage?: boolean) =>
+      baggage.run({ "user.id": "user-123" }, () =>
+        traceAIChatCompletion("openai", "gpt-4o", async () => injectTraceContext({} as Record<string, string>), {
+          ...(sendBaggage === undefined ? {} : { sendBaggage })
+        }))
+    const plain = await headersSent()
+    expect(plain.traceparent).toMatch(/^00-/)
+    expect(plain.baggage).toBeUndefined()
+    expect((await headersSent(true)).baggage).toBe("user.id=user-123")
+  })
+})

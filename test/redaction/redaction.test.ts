@@ -9,12 +9,16 @@ describe("isSensitiveKey", () => {
   it.each([
     "password", "db.password", "userPassword", "PASSWD", "client_secret", "auth_token", "access-token", "api_key", "apiKey",
     "x-api-key", "ApiKey", "authorization", "http.request.header.authorization", "cookie", "set-cookie", "session",
-    "session.id", "credit_card", "creditCard", "card_number", "cvv", "ssn", "private_key"
+    "session.id", "credit_card", "creditCard", "card_number", "cvv", "ssn", "private_key", "password2", "userPasswords",
+    "passphrase", "auth", "jwt", "sessionid", "session_token", "sessionToken", "accessToken", "csrf_token", "x-xsrf-token",
+    "ocp-apim-subscription-key", "PRIVATE-KEY", "clientSecret", "APIKey", "dbpassword", "aws_secret_access_key", "connect.sid",
+    "refresh_tokens", "pwd"
   ])("%s names a secret", (key) => expect(isSensitiveKey(key)).toBe(true))
 
   it.each([
     "gen_ai.usage.input_tokens", "gen_ai.request.max_tokens", "user.id", "tenant.id", "http.route", "passage", "keyboard",
-    "monkey", "db.query.text", "cardinality", "sessions_total_count_metric_name_x"
+    "monkey", "db.query.text", "cardinality", "sessions_total_count_metric_name_x", "gen_ai.usage.output_tokens", "token_count",
+    "tokens_per_second", "prompt_tokens", "auth.method", "cookie.name", "password.expires_at", "tokenizer", "cache.key"
   ])("%s does not", (key) => expect(isSensitiveKey(key)).toBe(false))
 })
 
