@@ -160,3 +160,19 @@ describe("what the provider call carries", () => {
     expect((await headersSent(true)).baggage).toBe("user.id=user-123")
   })
 })
+
+describe("content capture", () => {
+  it("never throws into the application: circular, BigInt, functions, throwing getters, huge arrays", async () => {
+    const circular: Record<string, unknown> = { role: "user", content: "hi" }
+    circular.self = circular
+    const throwing = { role: "user", get content(): string { throw new Error("getter") } }
+    const messages = [circular, { role: "user", content: 10n, fn: () => 1 }, throwing, ...Array.from({ length: 100_000 }, () => ({ role: "user", content: "x" }))]
+    const answer = await traceAIChatCompletion("openai", "gpt-4o", async () => "ran", { messages, captureContent: true })
+    expect(answer).toBe("ran")
+    const span = spans.all().at(-1)!
+    const recorded = String(span.attributes["gen_ai.input.messages"])
+    expect(recorded.length).toBeLessThanOrEqual(8 * 1024 + 1)
+    expect(recorded).toContain("[Circular]")
+    expect(recorded).toContain("\"content\":\"10\"")
+  })
+})

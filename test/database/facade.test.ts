@@ -18,6 +18,28 @@ afterAll(async () => {
 })
 
 describe("traceDatabaseQuery", () => {
+  it("takes a node-postgres { text, values } config, and masks what a real PostgreSQL error echoes of the values", async () => {
+    await db.query("CREATE TABLE IF NOT EXISTS accounts (email text UNIQUE)")
+    await db.query("INSERT INTO accounts VALUES ('mallory.victim@example.org') ON CONFLICT DO NOTHING")
+    spans.reset()
+    const config = { text: "INSERT INTO accounts (email) VALUES ($1)", values: ["mallory.victim@example.org"] }
+    const failed = await traceDatabaseQuery("INSERT", config, () => db.query(config.text, config.values)).catch((error: Error) => error)
+    expect(failed).toBeInstanceOf(Error)
+    const [span] = spans.all()
+    expect(span!.attributes["db.query.text"]).toBe(config.text)
+    expect(span!.attributes["db.response.status_code"]).toBe("23505")
+    // PostgreSQL's detail says `Key (email)=(mallory.victim@example.org) already exists.`
+    expect(JSON.stringify([span!.events, span!.status])).not.toContain("mallory.victim")
+    expect((failed as Error & { detail?: string }).detail).toBe("Key (email)=(?) already exists.")
+  })
+
+  it("sanitizes in the dialect db.system.name names: MySQL's double quotes are strings", async () => {
+    await traceDatabaseQuery("SELECT", "SELECT * FROM users WHERE email = \"ana@example.com\"", async () => [], { system: "mysql" })
+    const [span] = spans.all()
+    expect(span!.attributes["db.system.name"]).toBe("mysql")
+    expect(span!.attributes["db.query.text"]).toBe("SELECT * FROM users WHERE email = ?")
+  })
+
   it("traces the seed's query, sanitized, with the row count and the tenant, never the parameters", async () => {
     const orgId = "org-456"
     await db.query("INSERT INTO users VALUES (1, $1, 'a@example.com')", [orgId])
