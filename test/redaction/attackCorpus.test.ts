@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Ai, TracedHttp, Tracing } from "../../src/index.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { allNeedles, carriers, leaksIn, needleHeads, SECRET_CASES } from "../support/attackCorpus.js"
-import { CANARY, emitEffect, emitFacade, emitHttp } from "../support/emitCorpus.js"
+import { CANARY, emitEffect, emitFacade, emitHttp, urlsFor } from "../support/emitCorpus.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
 import { type Receiver, startStrictReceiver } from "../support/receivers.js"
 
@@ -34,7 +34,7 @@ const tracingFor = (protocol: "http/protobuf" | "http/json", attributeValueLengt
 
 const aiLayer = () =>
   Ai.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test-key-abcdefghijklmnopqrstuv" })
-    .pipe(Layer.provide(TracedHttp.layerFetch()))
+    .pipe(Layer.provideMerge(TracedHttp.layerFetch()))
 
 /** Runs `program` with tracing to the receiver, and returns the raw bytes it was sent once the layer flushed. */
 const exported = async (layer: Layer.Layer<never, unknown>, program: Effect.Effect<void, unknown, never>) => {
@@ -68,7 +68,7 @@ describe("the attack corpus", () => {
         Effect.gen(function*() {
           yield* Effect.promise(() => emitFacade(corpus))
           yield* Effect.promise(() => emitHttp(corpus, fixture.url, refused))
-          yield* emitEffect(corpus)
+          yield* emitEffect(corpus, [...urlsFor(fixture.url), ...urlsFor(refused)])
         }) as Effect.Effect<void, unknown, never>
       )
       // The data did flow: every field's spans arrived, with what redaction must keep.

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest"
 import { Ai, registerTracing, runTraced, shutdownTracing, TracedHttp } from "../../src/index.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { allNeedles, carriers, leaksIn } from "../support/attackCorpus.js"
-import { CANARY, emitEffect, emitFacade, emitHttp } from "../support/emitCorpus.js"
+import { CANARY, emitEffect, emitFacade, emitHttp, urlsFor } from "../support/emitCorpus.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
 
 let ai: AiStandIn
@@ -42,10 +42,11 @@ it("redacts every field of the spans this library records on a foreign provider,
 
   const corpus = carriers()
   await emitFacade(corpus)
-  await emitHttp(corpus, fixture.url, `http://127.0.0.1:${await refusedPort()}`)
+  const refused = `http://127.0.0.1:${await refusedPort()}`
+  await emitHttp(corpus, fixture.url, refused)
   const aiLayer = Ai.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test-key-abcdefghijklmnopqrstuv" })
-    .pipe(Layer.provide(TracedHttp.layerFetch()))
-  await runTraced(emitEffect(corpus).pipe(Effect.provide(aiLayer)))
+    .pipe(Layer.provideMerge(TracedHttp.layerFetch()))
+  await runTraced(emitEffect(corpus, [...urlsFor(fixture.url), ...urlsFor(refused)]).pipe(Effect.provide(aiLayer)))
 
   const spans = theirs.getFinishedSpans()
   expect(spans.length).toBeGreaterThan(corpus.length * 5)

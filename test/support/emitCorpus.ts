@@ -8,7 +8,7 @@ import { SpanStatusCode, trace } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
-import { AiClient, traceAIChatCompletion, traceAsync, traceDatabaseQuery, traceFetch, tracer, traceSemanticCache } from "../../src/index.js"
+import { AiClient, TracedHttpClient, traceAIChatCompletion, traceAsync, traceDatabaseQuery, traceFetch, tracer, traceSemanticCache } from "../../src/index.js"
 import type { Carrier } from "./attackCorpus.js"
 
 /** A string no redaction touches: proves that data reached the wire at all. */
@@ -106,8 +106,12 @@ export const emitHttp = async (carriers: ReadonlyArray<Carrier>, okBase: string,
   })
 }
 
-/** Effect spans: annotations, `Effect.log` events, failures, and the AiClient's content (plain and streamed). */
-export const emitEffect = (carriers: ReadonlyArray<Carrier>) =>
+/**
+ * Effect spans: annotations, `Effect.log` events, failures, the AiClient's content (plain and
+ * streamed), and TracedHttpClient calls to `urls` (answered, refused, or refused by fetch for
+ * their userinfo).
+ */
+export const emitEffect = (carriers: ReadonlyArray<Carrier>, urls: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     for (const [i, carrier] of carriers.entries()) {
       yield* Effect.gen(function*() {
@@ -118,6 +122,8 @@ export const emitEffect = (carriers: ReadonlyArray<Carrier>) =>
         yield* Effect.fail(new Error(carrier.text))
       }).pipe(Effect.withSpan(`effect ${i}`, { attributes: { "start.note": carrier.text } }), Effect.ignore)
     }
+    const http = yield* TracedHttpClient
+    for (const url of urls) yield* Effect.ignore(http.get(url))
     const ai = yield* AiClient
     for (const carrier of carriers) {
       const messages = [{ role: "user" as const, content: carrier.text }]
