@@ -321,6 +321,9 @@ const emails = (text: string, ranges: Ranges, consumed: ReadonlySet<number>) => 
   })
 }
 
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
 /** Decodes `%XX` escapes as UTF-8; bad sequences become U+FFFD instead of throwing. */
 const percentDecode = (text: string): string => {
   const bytes: Array<number> = []
@@ -332,10 +335,10 @@ const percentDecode = (text: string): string => {
     } else if (c < 0x80) {
       bytes.push(c === 0x2b ? 0x20 : c)
     } else {
-      for (const byte of new TextEncoder().encode(text[i]!)) bytes.push(byte)
+      for (const byte of encoder.encode(text[i]!)) bytes.push(byte)
     }
   }
-  return new TextDecoder().decode(new Uint8Array(bytes))
+  return decoder.decode(new Uint8Array(bytes))
 }
 
 /** Runs holding `%XX` escapes whose decoded text holds a secret: the whole run. */
