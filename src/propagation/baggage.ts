@@ -26,7 +26,8 @@ const VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/
 /** Whether `key` is a valid baggage key (an RFC 7230 token). */
 export const isBaggageKey = (key: string): boolean => typeof key === "string" && TOKEN.test(key)
 
-const utf8 = new TextDecoder("utf-8", { fatal: false })
+// ignoreBOM: a leading U+FEFF is part of the value (the decoder would otherwise drop it).
+const utf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
 
 /**
  * Decodes percent-encoded UTF-8; sequences that are not valid UTF-8 become U+FFFD, and a `%`

@@ -27,13 +27,17 @@ export const isTracestateValue = (value: string): boolean => typeof value === "s
 
 /**
  * Parses `tracestate`, its header lines combined in order. `undefined` means the header must
- * be dropped whole: absent, more than 32 members, a duplicate key, or any malformed member.
- * Empty and whitespace-only members are allowed and skipped.
+ * be dropped whole: absent, more than 32 members, or any malformed member. Empty and
+ * whitespace-only members are allowed and skipped. A key given twice becomes one entry, at the
+ * first one's place with the last one's value, as OpenTelemetry JS does: Level 2 §3.3.1.4
+ * (Combined Header Value) only says a key must not be sent twice, and the W3C test suite
+ * (`test_tracestate_duplicated_keys`) expects the header inherited with one of them kept.
  *
  * @example
  * ```ts
  * parseTracestate("rojo=00f067aa0ba902b7, congo=t61rcWkgMzE")
  * // [["rojo", "00f067aa0ba902b7"], ["congo", "t61rcWkgMzE"]]
+ * parseTracestate("foo=1,bar=2,foo=3") // [["foo", "3"], ["bar", "2"]]
  * ```
  */
 export const parseTracestate = (
@@ -42,7 +46,7 @@ export const parseTracestate = (
   const combined = combinedHeader(header)
   if (combined === undefined) return undefined
   const entries: Array<TracestateEntry> = []
-  const seen = new Set<string>()
+  const positions = new Map<string, number>()
   for (const raw of combined.split(",")) {
     const member = trimOws(raw)
     if (member === "") continue
@@ -50,8 +54,13 @@ export const parseTracestate = (
     if (eq < 0) return undefined
     const key = member.slice(0, eq)
     const value = member.slice(eq + 1)
-    if (!KEY.test(key) || !VALUE.test(value) || seen.has(key)) return undefined
-    seen.add(key)
+    if (!KEY.test(key) || !VALUE.test(value)) return undefined
+    const at = positions.get(key)
+    if (at !== undefined) {
+      entries[at] = [key, value]
+      continue
+    }
+    positions.set(key, entries.length)
     entries.push([key, value])
     if (entries.length > MAX_MEMBERS) return undefined
   }

@@ -322,7 +322,7 @@ const emails = (text: string, ranges: Ranges, consumed: ReadonlySet<number>) => 
 }
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder()
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
 
 /** Decodes `%XX` escapes as UTF-8; bad sequences become U+FFFD instead of throwing. */
 const percentDecode = (text: string): string => {

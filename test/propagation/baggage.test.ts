@@ -25,6 +25,9 @@ describe("baggage", () => {
   it("decodes percent-encoded UTF-8, replacing invalid sequences with U+FFFD", () => {
     expect(parseBaggage("city=S%C3%A3o%20Paulo")[0]!.value).toBe("São Paulo")
     expect(parseBaggage("bad=%E0%A4%A")[0]!.value).toBe("\uFFFD%A")
+    // W3C Baggage §3.2.1.3 (value): the decoded UTF-8 is the value, a leading U+FEFF included.
+    expect(parseBaggage("k=%EF%BB%BF%FF")[0]!.value).toBe("\uFEFF\uFFFD")
+    expect(parseBaggage("k=%EF%BB%BFok")[0]!.value).toBe("\uFEFFok")
     expect(parseBaggage("eq=a=b==")[0]!.value).toBe("a=b==")
   })
 

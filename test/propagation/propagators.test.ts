@@ -33,9 +33,19 @@ describe("W3CTraceContextPropagator", () => {
   })
 
   it("keeps traceparent when only tracestate is invalid", () => {
-    const parent = trace.getSpanContext(extract({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: "a=1,a=2" }))!
+    const parent = trace.getSpanContext(extract({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-01`, tracestate: "a=1,B=2" }))!
     expect(parent.traceId).toBe(TRACE_ID)
     expect(parent.traceState).toBeUndefined()
+  })
+
+  // W3C test suite, test_tracestate_duplicated_keys: inherited, one entry per key.
+  it("passes on a tracestate with a duplicated key, one entry per key", () => {
+    for (const tracestate of ["foo=1,foo=2", ["foo=1", "foo=2"]]) {
+      const ctx = extract({ traceparent: `00-${TRACE_ID}-${PARENT_ID}-00`, tracestate })
+      const out: Record<string, string> = {}
+      w3c.inject(ctx, out, defaultTextMapSetter)
+      expect(out.tracestate).toBe("foo=2")
+    }
   })
 
   it("passes a remote context through unchanged, random flag included", () => {

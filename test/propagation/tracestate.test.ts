@@ -33,10 +33,22 @@ describe("tracestate", () => {
     ["a value with a tab", "k=a\tb"],
     ["a value with a non-ASCII character", "k=café"],
     ["a member without '='", "rojo"],
-    ["an empty value", "k="],
-    ["a duplicated key", "a=1,b=2,a=3"]
+    ["an empty value", "k="]
   ])("drops the whole header for %s", (_, header) => {
     expect(parseTracestate(header)).toBeUndefined()
+  })
+
+  // Level 2 §3.3.1.4 and the W3C suite's test_tracestate_duplicated_keys: the header is inherited.
+  it("keeps one entry for a duplicated key: the first one's place, the last one's value", () => {
+    expect(parseTracestate("foo=1,bar=2,foo=3")).toEqual([["foo", "3"], ["bar", "2"]])
+    expect(parseTracestate("foo=1,foo=1")).toEqual([["foo", "1"]])
+    expect(parseTracestate(["foo=1", "foo=2"])).toEqual([["foo", "2"]])
+    expect(W3CTraceState.parse(["rojo=1,congo=2", "rojo=3"])!.serialize()).toBe("rojo=3,congo=2")
+  })
+
+  it("counts distinct keys against the 32-member limit", () => {
+    const members = Array.from({ length: 32 }, (_, i) => `k${i}=v${i}`)
+    expect(parseTracestate([...members, "k0=again"].join(","))).toHaveLength(32)
   })
 
   it("accepts 32 members and drops the header at 33", () => {
