@@ -90,9 +90,12 @@ export const middleware = (options: ServerTracingOptions = {}) =>
         Effect.locally(TenantRef, tenant),
         Effect.exit
       )
-      serverSpanEnd(span, HttpServerError.exitResponse(exit).status)
+      const status = HttpServerError.exitResponse(exit).status
+      serverSpanEnd(span, status)
+      // A failure answered with a 4xx (no such route, a bad request) is the client's error, not
+      // the server's: semconv leaves such a SERVER span's status unset, as `withTracing` does.
       // After the status: a thrown error's class is a more precise `error.type` than "500".
-      recordExit(span, exit)
+      if (status >= 500) recordExit(span, exit)
       span.end()
       return yield* exit
     })

@@ -1,5 +1,6 @@
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
+import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
@@ -28,7 +29,8 @@ const router = HttpRouter.empty.pipe(
   ),
   HttpRouter.get("/missing", HttpServerResponse.text("no", { status: 404 })),
   HttpRouter.get("/unavailable", HttpServerResponse.text("down", { status: 503 })),
-  HttpRouter.get("/defect", Effect.die(new TypeError("broken handler")))
+  HttpRouter.get("/defect", Effect.die(new TypeError("broken handler"))),
+  HttpRouter.get("/bad", Effect.fail(new HttpServerError.RequestError({ request: undefined as never, reason: "Decode" })))
 )
 
 const ServerLive = HttpServerTracing.serve(router, {
@@ -89,6 +91,17 @@ describe("HttpServerTracing", () => {
     Effect.gen(function*() {
       const missing = yield* call("/missing")
       expect(missing.server.at(-1)!.status.code).toBe(SpanStatusCode.UNSET)
+      // Semconv HTTP server spans: a 4xx leaves the status unset, whether a handler answered it
+      // or a failure did (no route matched, a request that does not decode).
+      for (const path of ["/no/such/route", "/bad"]) {
+        const failed = yield* call(path)
+        expect(failed.status).toBe(path === "/bad" ? 400 : 404)
+        const span = failed.server.at(-1)!
+        expect(span.status).toEqual({ code: SpanStatusCode.UNSET })
+        expect(span.attributes["http.response.status_code"]).toBe(failed.status)
+        expect(span.attributes["error.type"]).toBeUndefined()
+        expect(span.events).toEqual([])
+      }
       const unavailable = yield* call("/unavailable")
       expect(unavailable.server.at(-1)!.status.code).toBe(SpanStatusCode.ERROR)
       expect(unavailable.server.at(-1)!.attributes["error.type"]).toBe("503")
