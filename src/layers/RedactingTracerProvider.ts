@@ -10,7 +10,6 @@ import {
   type Attributes,
   type AttributeValue,
   type Context,
-  context,
   type Exception,
   type Link,
   type Span,
@@ -19,13 +18,13 @@ import {
   type SpanOptions,
   type SpanStatus,
   type TimeInput,
-  trace,
   type Tracer,
   type TracerOptions,
   type TracerProvider
 } from "@opentelemetry/api"
 import { redactAttributes, redactValue, type RedactionPolicy } from "../redaction/attributes.js"
 import { redactSensitiveText } from "../redaction/sensitiveText.js"
+import { WrappingTracer } from "./WrappingTracer.js"
 
 const redactLinks = (links: ReadonlyArray<Link>, policy: RedactionPolicy): Array<Link> =>
   links.map((link) => link.attributes === undefined ? link : { ...link, attributes: redactAttributes(link.attributes, policy) })
@@ -106,8 +105,10 @@ class RedactingSpan implements Span {
   }
 }
 
-class RedactingTracer implements Tracer {
-  constructor(private readonly tracer: Tracer, private readonly policy: RedactionPolicy) {}
+class RedactingTracer extends WrappingTracer {
+  constructor(tracer: Tracer, private readonly policy: RedactionPolicy) {
+    super(tracer)
+  }
 
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     const redacted: SpanOptions | undefined = options === undefined ? undefined : {
@@ -117,17 +118,6 @@ class RedactingTracer implements Tracer {
     }
     const span = this.tracer.startSpan(redactSensitiveText(String(name), this.policy), redacted, ctx)
     return span.isRecording() ? new RedactingSpan(span, this.policy) : span
-  }
-
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>
-  startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, ctx: Context, fn: F): ReturnType<F>
-  startActiveSpan(name: string, ...rest: Array<unknown>): unknown {
-    const fn = rest[rest.length - 1] as (span: Span) => unknown
-    const options = rest.length >= 2 ? (rest[0] as SpanOptions | undefined) : undefined
-    const parent = rest.length >= 3 ? (rest[1] as Context) : context.active()
-    const span = this.startSpan(name, options, parent)
-    return context.with(trace.setSpan(parent, span), fn, undefined, span)
   }
 }
 

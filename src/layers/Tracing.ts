@@ -33,6 +33,7 @@ import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
 import { QueueAwareBatchSpanProcessor } from "./QueueAwareBatchSpanProcessor.js"
 import { RedactingSpanExporter } from "./RedactingSpanExporter.js"
+import { randomFlagTracerProvider } from "./RandomFlagTracerProvider.js"
 import { redactingTracerProvider } from "./RedactingTracerProvider.js"
 import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
@@ -153,8 +154,9 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
       Effect.sync(() => makeProvider(settings, stats)),
       ({ provider }) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
     )
-    yield* registerScoped(settings, provider, stats, makePropagator(settings, isTailKept))
-    const tracer = provider.getTracer(settings.serviceName, settings.serviceVersion)
+    const recording = randomFlagTracerProvider(provider)
+    yield* registerScoped(settings, recording, stats, makePropagator(settings, isTailKept))
+    const tracer = recording.getTracer(settings.serviceName, settings.serviceVersion)
     return Layer.mergeAll(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats), layerMetrics(settings))
   }))
 }
@@ -197,7 +199,9 @@ export const layerOnProvider = (settings: TracingSettings, provider: TracerProvi
     yield* installDiagLogger(settings.logLevel)
     const stats = new TracingStatsCounters()
     if (settings.redaction.enabled) warnForeignRedactionOnce()
-    const recording = settings.redaction.enabled ? redactingTracerProvider(provider, settings.redaction) : provider
+    const recording = randomFlagTracerProvider(
+      settings.redaction.enabled ? redactingTracerProvider(provider, settings.redaction) : provider
+    )
     yield* registerScoped(settings, recording, stats, makePropagator(settings))
     yield* Effect.addFinalizer(() =>
       Effect.tryPromise(() => (provider as { forceFlush?: () => Promise<void> }).forceFlush?.() ?? Promise.resolve()).pipe(

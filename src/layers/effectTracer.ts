@@ -171,10 +171,14 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   }
 }
 /**
- * The OpenTelemetry context a fiber started in; a forked fiber inherits its parent's, so it does
- * not depend on where the scheduler first runs it.
+ * The OpenTelemetry context a fiber started in, and the fiber that found it. A forked fiber
+ * inherits its parent's, so it does not depend on where the scheduler first runs it.
  */
-const homeRef = FiberRef.unsafeMake<OtelContext | undefined>(undefined)
+interface Home {
+  readonly context: OtelContext
+  readonly owner: RuntimeFiber
+}
+const homeRef = FiberRef.unsafeMake<Home | undefined>(undefined)
 
 /** What the context of a fiber was last built from, and that context. */
 interface ContextCache {
@@ -192,6 +196,7 @@ const cacheKey = Symbol.for("@blipee/tracing/fiber-otel-context")
 interface RuntimeFiber {
   readonly currentSpan: Tracer.AnySpan | undefined
   readonly _fiberRefs?: unknown
+  unsafePoll(): unknown
   getFiberRef<A>(ref: FiberRef.FiberRef<A>): A
   setFiberRef<A>(ref: FiberRef.FiberRef<A>, value: A): void
   [cacheKey]?: ContextCache
@@ -224,12 +229,14 @@ const fiberContext = (fiber: RuntimeFiber): OtelContext => {
   if (cache === undefined) {
     // A fiber resumes wherever its last awaited promise settled (inside a finished span's
     // context, or another request's): the context it started in is the one that counts.
-    let home = fiber.getFiberRef(homeRef)
-    if (home === undefined) {
-      home = otelContext.active()
-      fiber.setFiberRef(homeRef, home)
-    }
-    cache = { home, refs, span, baggage, tenant, context: buildContext(home, span, baggage, tenant) }
+    // One inherited from a running fiber is a fork's; one from a finished fiber is stale: a
+    // runtime hands every fiber it starts the refs of the fiber that built it (a ManagedRuntime
+    // built in one request's context), and a fiber a runtime starts runs at once, in its
+    // caller's context.
+    const inherited = fiber.getFiberRef(homeRef)
+    const home = inherited !== undefined && inherited.owner.unsafePoll() === null ? inherited.context : otelContext.active()
+    fiber.setFiberRef(homeRef, { context: home, owner: fiber })
+    cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context: buildContext(home, span, baggage, tenant) }
     fiber[cacheKey] = cache
     return cache.context
   }

@@ -5,7 +5,6 @@
  */
 import {
   type Context,
-  createContextKey,
   isSpanContextValid,
   type TextMapGetter,
   type TextMapPropagator,
@@ -14,6 +13,7 @@ import {
   TraceFlags
 } from "@opentelemetry/api"
 import { isTracingSuppressed } from "@opentelemetry/core"
+import { randomFlagOf } from "./randomFlag.js"
 import { FLAG_RANDOM, FLAG_SAMPLED, formatTraceparent, parseTraceparent } from "./traceparent.js"
 import { W3CTraceState } from "./W3CTraceState.js"
 
@@ -24,13 +24,6 @@ export const TRACESTATE = "tracestate"
 export const TAIL_KEEP_KEY = "blipee_tail"
 export const TAIL_KEEP_VALUE = "keep"
 
-/** The trace id and flags that arrived with a remote parent, kept for the random flag. */
-const REMOTE_PARENT = createContextKey("@blipee/tracing/remote-parent")
-interface RemoteParent {
-  readonly traceId: string
-  readonly flags: number
-}
-
 export interface W3CTraceContextOptions {
   /**
    * Our own `tracestate` entry: when set, each outgoing request carries `key=<span id>` at
@@ -38,8 +31,9 @@ export interface W3CTraceContextOptions {
    */
   readonly vendorKey?: string | undefined
   /**
-   * Tail sampling's verdict so far: a trace kept after its spans started (so not flagged
-   * sampled) goes out with `blipee_tail=keep`, and downstream services keep theirs.
+   * Tail sampling's verdict so far: a trace it kept goes out flagged sampled and with
+   * `blipee_tail=keep`, from whichever span (one started before the verdict, so not flagged
+   * sampled itself, or after it), and downstream services keep theirs.
    */
   readonly isTailKept?: ((traceId: string) => boolean) | undefined
 }
@@ -54,32 +48,24 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
   constructor(private readonly options: W3CTraceContextOptions = {}) {}
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    const spanContext = trace.getSpanContext(context)
+    const span = trace.getSpan(context)
+    const spanContext = span?.spanContext()
     if (spanContext === undefined || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return
-    const remote = context.getValue(REMOTE_PARENT) as RemoteParent | undefined
-    // The random flag says how the trace id was made: passed on from the trace's origin, or set
-    // for a trace that started here (the SDK's trace ids are random).
-    const random = spanContext.isRemote
-      ? spanContext.traceFlags & FLAG_RANDOM
-      : remote?.traceId === spanContext.traceId
-      ? remote.flags & FLAG_RANDOM
-      : FLAG_RANDOM
+    const tailKept = this.options.isTailKept?.(spanContext.traceId) === true
     setter.set(
       carrier,
       TRACEPARENT,
       formatTraceparent({
         traceId: spanContext.traceId,
         parentId: spanContext.spanId,
-        flags: (spanContext.traceFlags & FLAG_SAMPLED) | random
+        flags: (tailKept ? FLAG_SAMPLED : spanContext.traceFlags & FLAG_SAMPLED) | randomFlagOf(span!)
       })
     )
     let traceState = spanContext.traceState
     if (this.options.vendorKey !== undefined && !spanContext.isRemote) {
       traceState = (traceState ?? new W3CTraceState()).set(this.options.vendorKey, spanContext.spanId)
     }
-    if ((spanContext.traceFlags & FLAG_SAMPLED) === 0 && this.options.isTailKept?.(spanContext.traceId) === true) {
-      traceState = (traceState ?? new W3CTraceState()).set(TAIL_KEEP_KEY, TAIL_KEEP_VALUE)
-    }
+    if (tailKept) traceState = (traceState ?? new W3CTraceState()).set(TAIL_KEEP_KEY, TAIL_KEEP_VALUE)
     const serialized = traceState?.serialize()
     if (serialized) setter.set(carrier, TRACESTATE, serialized)
   }
@@ -94,7 +80,7 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
       traceFlags: parent.flags & (TraceFlags.SAMPLED | FLAG_RANDOM),
       isRemote: true,
       ...(traceState === undefined ? {} : { traceState })
-    }).setValue(REMOTE_PARENT, { traceId: parent.traceId, flags: parent.flags } satisfies RemoteParent)
+    })
   }
 
   fields(): Array<string> {

@@ -1,0 +1,45 @@
+/**
+ * The W3C Trace Context Level 2 random flag (trace-flags, "Random Trace ID Flag") of the spans this
+ * library starts. It says how the trace id was made, so it belongs to the trace, not to a
+ * context: set when this process generated the trace id (a root span; the SDK's ids are
+ * random), passed on as it arrived from a remote parent, inherited from a local parent. The
+ * flag is read from the span itself, so a path that rebuilds its context (an Effect fiber, a
+ * server middleware) can neither lose it nor invent it; a span we did not start has none.
+ *
+ * @since 0.1.0
+ */
+import { type Context, isSpanContextValid, type Span, type SpanOptions, trace } from "@opentelemetry/api"
+import { FLAG_RANDOM } from "./traceparent.js"
+
+const randomSpans = new WeakSet<Span>()
+
+/**
+ * `FLAG_RANDOM` when the trace id of `span` is random by the specification's definition, else 0.
+ *
+ * @example
+ * ```ts
+ * const flags = (span.spanContext().traceFlags & FLAG_SAMPLED) | randomFlagOf(span)
+ * ```
+ */
+export const randomFlagOf = (span: Span): number => {
+  const spanContext = span.spanContext()
+  if (spanContext.isRemote === true) return spanContext.traceFlags & FLAG_RANDOM
+  return randomSpans.has(span) ? FLAG_RANDOM : 0
+}
+
+/**
+ * Remembers the flag of a span just started under `parentContext` with `options`.
+ *
+ * @example
+ * ```ts
+ * const span = tracer.startSpan(name, options, ctx)
+ * noteRandomFlag(span, ctx, options)
+ * ```
+ */
+export const noteRandomFlag = (span: Span, parentContext: Context, options: SpanOptions | undefined): void => {
+  const parent = options?.root === true ? undefined : trace.getSpan(parentContext)
+  // No valid parent: the SDK generated this trace id, from its random generator.
+  if (parent === undefined || !isSpanContextValid(parent.spanContext()) || randomFlagOf(parent) !== 0) {
+    randomSpans.add(span)
+  }
+}
