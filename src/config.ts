@@ -40,6 +40,9 @@ export type ExporterName = typeof exporterNames[number]
 export const otlpProtocols = ["http/protobuf", "http/json"] as const
 export type OtlpProtocol = typeof otlpProtocols[number]
 
+export const compressionNames = ["gzip", "none"] as const
+export type CompressionName = typeof compressionNames[number]
+
 export const propagatorNames = ["tracecontext", "baggage", "b3", "b3multi", "xray", "none"] as const
 export type PropagatorName = typeof propagatorNames[number]
 
@@ -458,8 +461,15 @@ const headerRecord = (path: OptionPath, headers: Readonly<Record<string, string>
   return headers
 }
 
-/** Appends the traces path to an OTLP base endpoint, as the OTLP exporter specification says. */
-const tracesUrl = (base: URL): string => `${base.href.replace(/\/$/, "")}/v1/traces`
+/**
+ * Appends a signal's path to an OTLP base endpoint, as the OTLP exporter specification says: to
+ * its path, so that a query (`?tenant=a`) stays after it.
+ */
+const signalUrl = (base: URL, signal: "traces" | "metrics"): string => {
+  const url = new URL(base.href)
+  url.pathname = `${url.pathname.replace(/\/$/, "")}/v1/${signal}`
+  return url.href
+}
 
 const urlPatterns = (path: OptionPath, patterns: ReadonlyArray<UrlPattern>): ReadonlyArray<UrlPattern> =>
   patterns.map((pattern) =>
@@ -545,7 +555,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
   const otlp = options.otlp ?? {}
   const url = otlp.tracesEndpoint !== undefined
     ? httpUrl("otlp.tracesEndpoint", otlp.tracesEndpoint).href
-    : tracesUrl(httpUrl("otlp.endpoint", otlp.endpoint ?? defaults.otlpEndpoint))
+    : signalUrl(httpUrl("otlp.endpoint", otlp.endpoint ?? defaults.otlpEndpoint), "traces")
 
   const http = options.http ?? {}
   const metrics = options.metrics ?? {}
@@ -555,7 +565,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
     : metrics.endpoint !== undefined
     ? httpUrl("metrics.endpoint", metrics.endpoint).href
     : otlp.endpoint !== undefined
-    ? `${httpUrl("otlp.endpoint", otlp.endpoint).href.replace(/\/$/, "")}/v1/metrics`
+    ? signalUrl(httpUrl("otlp.endpoint", otlp.endpoint), "metrics")
     : undefined
   const batch = options.batch ?? {}
   const tailSampling = resolveTailSampling(options.tailSampling)
@@ -585,7 +595,7 @@ const unsafeResolve = (options: TracingOptions): TracingSettings => {
       headers: headerRecord("otlp.headers", otlp.headers ?? {}),
       protocol: oneOf("otlp.protocol", otlp.protocol ?? "http/protobuf", otlpProtocols),
       timeoutMillis: count("otlp.timeoutMillis", otlp.timeoutMillis, defaults.otlpTimeoutMillis, 1),
-      compression: oneOf("otlp.compression", otlp.compression ?? "none", ["gzip", "none"] as const)
+      compression: oneOf("otlp.compression", otlp.compression ?? "none", compressionNames)
     },
     ai: {
       captureContent: options.ai?.captureContent ?? false,
@@ -693,6 +703,14 @@ export const resolveSettings = (
 // Environment
 // ---------------------------------------------------------------------------
 
+/**
+ * What a variable read by the specification's lenient rules gave: its value (none when the
+ * setting is ignored) and the warning that says what was ignored.
+ */
+class Lenient<A> {
+  constructor(readonly value: A | undefined, readonly warning?: string) {}
+}
+
 /** A variable's value; empty or blank counts as unset. */
 const variable = <A>(
   name: string,
@@ -703,17 +721,40 @@ const variable = <A>(
     Config.mapOrFail((raw) => {
       const value = Option.getOrUndefined(raw)?.trim()
       if (value === undefined || value === "") return Either.right(undefined)
-      return Either.mapLeft(parse(value), (message) => ConfigError.InvalidData([name], `${name} ${message}`))
+      return Either.mapBoth(parse(value), {
+        onLeft: (message) => ConfigError.InvalidData([name], `${name} ${message}`),
+        onRight: (read) =>
+          read instanceof Lenient && read.warning !== undefined ? new Lenient(read.value, `${name} ${read.warning}`) as A : read
+      })
     })
+  )
+
+/** A value and the variable it was read from, for errors that name the variable actually set. */
+interface Read<A> {
+  readonly value: A
+  readonly name: string
+}
+
+/** Those of `names` that are set, in order (the more specific first, as the specification orders them). */
+const firstSet = <A>(names: ReadonlyArray<string>, parse: (raw: string) => Either.Either<A, string>) =>
+  Config.map(
+    Config.all(names.map((name) =>
+      Config.map(variable(name, parse), (value): Read<A> | undefined => value === undefined ? undefined : { value, name })
+    )),
+    (reads) => reads.filter((read): read is Read<A> => read !== undefined)
   )
 
 const asString = (raw: string) => Either.right(raw)
 
+// A decimal number, as the specification's numeric values are: `0x1`, `0b1`, `1_000` are not.
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
+
 const asNumber = (raw: string) => {
-  const n = Number(raw)
-  return Number.isFinite(n) ? Either.right(n) : Either.left(`must be a number, got ${JSON.stringify(raw)}`)
+  const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN
+  return Number.isFinite(n) ? Either.right(n) : Either.left(`must be a decimal number, got ${JSON.stringify(raw)}`)
 }
 
+/** Our own booleans whose default is true: a value that is neither true nor false is an error. */
 const asBoolean = (raw: string) => {
   const lower = raw.toLowerCase()
   return lower === "true"
@@ -723,9 +764,48 @@ const asBoolean = (raw: string) => {
     : Either.left(`must be true or false, got ${JSON.stringify(raw)}`)
 }
 
-const asList = (raw: string) => Either.right(raw.split(",").map((item) => item.trim().toLowerCase()))
+/**
+ * A boolean by the specification's rule: only a case-insensitive `true` is true; anything else
+ * is false, with a warning unless it is `false`.
+ */
+const asSpecBoolean = (raw: string) => {
+  const lower = raw.toLowerCase()
+  return Either.right(
+    lower === "true"
+      ? new Lenient(true)
+      : new Lenient(false, lower === "false" ? undefined : `is ${JSON.stringify(raw)}; only "true" is true, so it is false`)
+  )
+}
 
-const asLower = (raw: string) => Either.right(raw.toLowerCase())
+/** One value of a set: one this SDK does not know is ignored with a warning (the specification's MUST). */
+const asEnum = <A extends string>(known: ReadonlyArray<A>) => (raw: string) => {
+  const lower = raw.toLowerCase()
+  return Either.right(
+    (known as ReadonlyArray<string>).includes(lower)
+      ? new Lenient(lower as A)
+      : new Lenient<A>(undefined, `is ${JSON.stringify(raw)}, not one of ${known.join(", ")}; ignored, the default applies`)
+  )
+}
+
+/**
+ * A comma list of values of a set: the values this SDK does not know are ignored with a warning
+ * (the specification's MUST); when none is left, the default applies.
+ */
+const asEnumList = <A extends string>(known: ReadonlyArray<A>) => (raw: string) => {
+  const items = raw.split(",").map((item) => item.trim().toLowerCase()).filter((item) => item !== "")
+  const unknown = items.filter((item) => !(known as ReadonlyArray<string>).includes(item))
+  const kept = items.filter((item) => !unknown.includes(item)) as Array<A>
+  return Either.right(
+    unknown.length === 0
+      ? new Lenient<ReadonlyArray<A>>(kept)
+      : new Lenient<ReadonlyArray<A>>(
+        kept.length === 0 ? undefined : kept,
+        `has ${unknown.map((item) => JSON.stringify(item)).join(", ")}, not one of ${known.join(", ")}; ignored${
+          kept.length === 0 ? ", the default applies" : ""
+        }`
+      )
+  )
+}
 
 /** A JSON array of strings (regular expressions contain commas, so no comma list here). */
 const asStringArray = (raw: string): Either.Either<ReadonlyArray<string>, string> => {
@@ -849,35 +929,40 @@ const environmentLabels: OptionLabels = {
 
 /** A signal-specific variable wins over the general one (`OTEL_EXPORTER_OTLP_TRACES_X` over `..._X`). */
 const otlpVariable = <A>(suffix: string, parse: (raw: string) => Either.Either<A, string>) =>
-  Config.map(
-    Config.all([variable(`OTEL_EXPORTER_OTLP_TRACES_${suffix}`, parse), variable(`OTEL_EXPORTER_OTLP_${suffix}`, parse)]),
-    ([specific, general]) => specific ?? general
-  )
+  firstSet([`OTEL_EXPORTER_OTLP_TRACES_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`], parse)
+
+/** What the environment says: the options, the variable each came from, and what was ignored. */
+interface EnvironmentReading {
+  readonly options: TracingOptions
+  /** For the options read from more than one variable: the one actually set. */
+  readonly labels: OptionLabels
+  readonly warnings: ReadonlyArray<string>
+}
 
 /**
  * The options the standard `OTEL_*` variables (and the seed's `OTEL_ENABLED`,
  * `OTEL_SAMPLING_RATE`, `OTEL_SERVICE_VERSION`) describe, read through Effect `Config`.
  */
-export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
+const environmentReading: Config.Config<EnvironmentReading> = Config.map(
   Config.all({
     enabled: variable("OTEL_ENABLED", asBoolean),
-    sdkDisabled: variable("OTEL_SDK_DISABLED", asBoolean),
+    sdkDisabled: variable("OTEL_SDK_DISABLED", asSpecBoolean),
     serviceName: variable("OTEL_SERVICE_NAME", asString),
     serviceVersion: variable("OTEL_SERVICE_VERSION", asString),
     resourceAttributes: variable("OTEL_RESOURCE_ATTRIBUTES", parseKeyValueList),
     nodeEnv: variable("NODE_ENV", asString),
-    sampler: variable("OTEL_TRACES_SAMPLER", asLower),
+    sampler: variable("OTEL_TRACES_SAMPLER", asEnum(standardSamplerNames)),
     samplerArg: variable("OTEL_TRACES_SAMPLER_ARG", asNumber),
     samplingRate: variable("OTEL_SAMPLING_RATE", asNumber),
-    exporters: variable("OTEL_TRACES_EXPORTER", asList),
+    exporters: variable("OTEL_TRACES_EXPORTER", asEnumList(exporterNames)),
     endpoint: variable("OTEL_EXPORTER_OTLP_ENDPOINT", asString),
     tracesEndpoint: variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", asString),
     headers: variable("OTEL_EXPORTER_OTLP_HEADERS", parseHeaders),
     tracesHeaders: variable("OTEL_EXPORTER_OTLP_TRACES_HEADERS", parseHeaders),
-    protocol: otlpVariable("PROTOCOL", asLower),
+    protocol: otlpVariable("PROTOCOL", asEnum(otlpProtocols)),
     timeout: otlpVariable("TIMEOUT", asNumber),
-    compression: otlpVariable("COMPRESSION", asLower),
-    captureContent: variable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", asBoolean),
+    compression: otlpVariable("COMPRESSION", asEnum(compressionNames)),
+    captureContent: variable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", asSpecBoolean),
     prices: variable("BLIPEE_GENAI_PRICES", (raw) => {
       try {
         const parsed = JSON.parse(raw)
@@ -888,18 +973,14 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
         return Either.left("must be a JSON object of model → { input, output }")
       }
     }),
-    attributeValueLengthLimit: variable("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", asNumber),
-    spanAttributeValueLengthLimit: variable("OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", asNumber),
-    attributeCountLimit: variable("OTEL_ATTRIBUTE_COUNT_LIMIT", asNumber),
-    spanAttributeCountLimit: variable("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", asNumber),
+    // The span-specific limits win over the general ones, as the specification says.
+    attributeValueLengthLimit: firstSet(["OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"], asNumber),
+    attributeCountLimit: firstSet(["OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT"], asNumber),
     eventCountLimit: variable("OTEL_SPAN_EVENT_COUNT_LIMIT", asNumber),
     linkCountLimit: variable("OTEL_SPAN_LINK_COUNT_LIMIT", asNumber),
     eventAttributeCountLimit: variable("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", asNumber),
     linkAttributeCountLimit: variable("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", asNumber),
-    metricsExporter: variable("OTEL_METRICS_EXPORTER", (raw) => {
-      const lower = raw.toLowerCase()
-      return lower === "otlp" || lower === "none" ? Either.right(lower) : Either.left("must be otlp or none")
-    }),
+    metricsExporter: variable("OTEL_METRICS_EXPORTER", asEnumList(["otlp", "none"] as const)),
     metricsEndpoint: variable("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", asString),
     metricInterval: variable("OTEL_METRIC_EXPORT_INTERVAL", asNumber),
     redactionEnabled: variable("BLIPEE_REDACTION", asBoolean),
@@ -907,7 +988,7 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     redactionDenyKeys: variable("BLIPEE_REDACTION_DENY_KEYS", asNames),
     redactionPatterns: variable("BLIPEE_REDACTION_PATTERNS", asStringArray),
     redactionPii: variable("BLIPEE_REDACTION_PII", asNames),
-    baggageToAi: variable("BLIPEE_BAGGAGE_TO_AI", asBoolean),
+    baggageToAi: variable("BLIPEE_BAGGAGE_TO_AI", asSpecBoolean),
     propagateTo: variable("BLIPEE_HTTP_PROPAGATE_TO", asNames),
     ignoreUrls: variable("BLIPEE_HTTP_IGNORE_URLS", asNames),
     requestHeaders: variable("BLIPEE_HTTP_REQUEST_HEADERS", asNames),
@@ -916,11 +997,11 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     maxExportBatchSize: variable("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", asNumber),
     scheduledDelay: variable("OTEL_BSP_SCHEDULE_DELAY", asNumber),
     exportTimeout: variable("OTEL_BSP_EXPORT_TIMEOUT", asNumber),
-    propagators: variable("OTEL_PROPAGATORS", asList),
+    propagators: variable("OTEL_PROPAGATORS", asEnumList(propagatorNames)),
     traceStateVendorKey: variable("BLIPEE_TRACESTATE_VENDOR_KEY", asString),
     baggageSpanAttributes: variable("BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", asNames),
-    logLevel: variable("OTEL_LOG_LEVEL", asLower),
-    tailSampling: variable("BLIPEE_TAIL_SAMPLING", asBoolean),
+    logLevel: variable("OTEL_LOG_LEVEL", asEnum(logLevelNames)),
+    tailSampling: variable("BLIPEE_TAIL_SAMPLING", asSpecBoolean),
     tailBaseRate: variable("BLIPEE_TAIL_BASE_RATE", asNumber),
     tailSlowMs: variable("BLIPEE_TAIL_SLOW_MS", asNumber),
     tailMaxTraces: variable("BLIPEE_TAIL_MAX_TRACES", asNumber),
@@ -928,78 +1009,114 @@ export const optionsFromEnvironment: Config.Config<TracingOptions> = Config.map(
     tailMaxWaitMs: variable("BLIPEE_TAIL_MAX_WAIT_MS", asNumber),
     tailKeep: variable("BLIPEE_TAIL_KEEP", parseKeyValueList)
   }),
-  (env): TracingOptions => ({
-    enabled: env.sdkDisabled === true ? false : env.enabled,
-    serviceName: env.serviceName,
-    serviceVersion: env.serviceVersion,
-    environment: env.nodeEnv,
-    resourceAttributes: env.resourceAttributes,
-    sampler: env.sampler as StandardSamplerName | undefined,
-    samplerArg: env.samplerArg,
-    samplingRate: env.samplingRate,
-    exporters: env.exporters as ReadonlyArray<ExporterName> | undefined,
-    otlp: {
-      endpoint: env.endpoint,
-      tracesEndpoint: env.tracesEndpoint,
-      // Signal-specific headers are merged over the general ones, as the specification says.
-      headers: env.headers === undefined && env.tracesHeaders === undefined
-        ? undefined
-        : { ...env.headers, ...env.tracesHeaders },
-      protocol: env.protocol as OtlpProtocol | undefined,
-      timeoutMillis: env.timeout,
-      compression: env.compression as "gzip" | "none" | undefined
-    },
-    ai: { captureContent: env.captureContent, prices: env.prices, sendBaggage: env.baggageToAi },
-    // The span-specific limits win over the general ones, as the specification says.
-    spanLimits: {
-      attributeValueLengthLimit: env.spanAttributeValueLengthLimit ?? env.attributeValueLengthLimit,
-      attributeCountLimit: env.spanAttributeCountLimit ?? env.attributeCountLimit,
-      eventCountLimit: env.eventCountLimit,
-      linkCountLimit: env.linkCountLimit,
-      attributePerEventCountLimit: env.eventAttributeCountLimit,
-      attributePerLinkCountLimit: env.linkAttributeCountLimit
-    },
-    metrics: {
-      enabled: env.metricsExporter === undefined ? undefined : env.metricsExporter === "otlp",
-      endpoint: env.metricsEndpoint,
-      exportIntervalMillis: env.metricInterval
-    },
-    redaction: {
-      enabled: env.redactionEnabled,
-      allowKeys: env.redactionAllowKeys,
-      denyKeys: env.redactionDenyKeys,
-      patterns: env.redactionPatterns,
-      pii: env.redactionPii as ReadonlyArray<PiiClass> | undefined
-    },
-    http: {
-      propagateTo: env.propagateTo,
-      ignoreUrls: env.ignoreUrls,
-      requestHeaders: env.requestHeaders,
-      responseHeaders: env.responseHeaders
-    },
-    batch: {
-      maxQueueSize: env.maxQueueSize,
-      maxExportBatchSize: env.maxExportBatchSize,
-      scheduledDelayMillis: env.scheduledDelay,
-      exportTimeoutMillis: env.exportTimeout
-    },
-    propagators: env.propagators as ReadonlyArray<PropagatorName> | undefined,
-    traceStateVendorKey: env.traceStateVendorKey,
-    baggageSpanAttributes: env.baggageSpanAttributes,
-    logLevel: env.logLevel as LogLevelName | undefined,
-    // The parameters alone do not switch the mode on: only BLIPEE_TAIL_SAMPLING=true does.
-    tailSampling: {
-      enabled: env.tailSampling ?? false,
-      baseRate: env.tailBaseRate,
-      slowMs: env.tailSlowMs,
-      maxTraces: env.tailMaxTraces,
-      maxSpansPerTrace: env.tailMaxSpansPerTrace,
-      maxWaitMs: env.tailMaxWaitMs,
-      keep: env.tailKeep === undefined
-        ? undefined
-        : Object.entries(env.tailKeep).map(([attribute, equals]) => ({ attribute, equals }))
+  (env): EnvironmentReading => {
+    const warnings: Array<string> = []
+    /** The value of a leniently read variable; what it ignored goes to the warnings. */
+    const lenient = <A>(read: Lenient<A> | undefined): A | undefined => {
+      if (read?.warning !== undefined) warnings.push(read.warning)
+      return read?.value
     }
-  })
+    /** The first of several variables whose value was not ignored, and its name. */
+    const first = <A>(reads: ReadonlyArray<Read<A>>): Read<A extends Lenient<infer B> ? B : A> | undefined => {
+      for (const read of reads) {
+        const value = read.value instanceof Lenient ? lenient(read.value) : read.value
+        if (value !== undefined) return { value, name: read.name } as Read<A extends Lenient<infer B> ? B : A>
+      }
+      return undefined
+    }
+    const protocol = first(env.protocol)
+    const timeout = first(env.timeout)
+    const compression = first(env.compression)
+    const attributeValueLengthLimit = first(env.attributeValueLengthLimit)
+    const attributeCountLimit = first(env.attributeCountLimit)
+    const metricsExporter = lenient(env.metricsExporter)
+    const labels: Partial<Record<OptionPath, string>> = {}
+    const label = (path: OptionPath, read: Read<unknown> | undefined) => {
+      if (read !== undefined) labels[path] = read.name
+    }
+    label("otlp.protocol", protocol)
+    label("otlp.timeoutMillis", timeout)
+    label("otlp.compression", compression)
+    label("spanLimits.attributeValueLengthLimit", attributeValueLengthLimit)
+    label("spanLimits.attributeCountLimit", attributeCountLimit)
+    if (env.tracesHeaders !== undefined) {
+      labels["otlp.headers"] = env.headers === undefined
+        ? "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
+        : "OTEL_EXPORTER_OTLP_TRACES_HEADERS / OTEL_EXPORTER_OTLP_HEADERS"
+    }
+    const options: TracingOptions = {
+      enabled: lenient(env.sdkDisabled) === true ? false : env.enabled,
+      serviceName: env.serviceName,
+      serviceVersion: env.serviceVersion,
+      environment: env.nodeEnv,
+      resourceAttributes: env.resourceAttributes,
+      sampler: lenient(env.sampler),
+      samplerArg: env.samplerArg,
+      samplingRate: env.samplingRate,
+      exporters: lenient(env.exporters),
+      otlp: {
+        endpoint: env.endpoint,
+        tracesEndpoint: env.tracesEndpoint,
+        // Signal-specific headers are merged over the general ones, as the specification says.
+        headers: env.headers === undefined && env.tracesHeaders === undefined
+          ? undefined
+          : { ...env.headers, ...env.tracesHeaders },
+        protocol: protocol?.value,
+        timeoutMillis: timeout?.value,
+        compression: compression?.value
+      },
+      ai: { captureContent: lenient(env.captureContent), prices: env.prices, sendBaggage: lenient(env.baggageToAi) },
+      spanLimits: {
+        attributeValueLengthLimit: attributeValueLengthLimit?.value,
+        attributeCountLimit: attributeCountLimit?.value,
+        eventCountLimit: env.eventCountLimit,
+        linkCountLimit: env.linkCountLimit,
+        attributePerEventCountLimit: env.eventAttributeCountLimit,
+        attributePerLinkCountLimit: env.linkAttributeCountLimit
+      },
+      metrics: {
+        enabled: metricsExporter === undefined ? undefined : metricsExporter.includes("otlp"),
+        endpoint: env.metricsEndpoint,
+        exportIntervalMillis: env.metricInterval
+      },
+      redaction: {
+        enabled: env.redactionEnabled,
+        allowKeys: env.redactionAllowKeys,
+        denyKeys: env.redactionDenyKeys,
+        patterns: env.redactionPatterns,
+        pii: env.redactionPii as ReadonlyArray<PiiClass> | undefined
+      },
+      http: {
+        propagateTo: env.propagateTo,
+        ignoreUrls: env.ignoreUrls,
+        requestHeaders: env.requestHeaders,
+        responseHeaders: env.responseHeaders
+      },
+      batch: {
+        maxQueueSize: env.maxQueueSize,
+        maxExportBatchSize: env.maxExportBatchSize,
+        scheduledDelayMillis: env.scheduledDelay,
+        exportTimeoutMillis: env.exportTimeout
+      },
+      propagators: lenient(env.propagators),
+      traceStateVendorKey: env.traceStateVendorKey,
+      baggageSpanAttributes: env.baggageSpanAttributes,
+      logLevel: lenient(env.logLevel),
+      // The parameters alone do not switch the mode on: only BLIPEE_TAIL_SAMPLING=true does.
+      tailSampling: {
+        enabled: lenient(env.tailSampling) ?? false,
+        baseRate: env.tailBaseRate,
+        slowMs: env.tailSlowMs,
+        maxTraces: env.tailMaxTraces,
+        maxSpansPerTrace: env.tailMaxSpansPerTrace,
+        maxWaitMs: env.tailMaxWaitMs,
+        keep: env.tailKeep === undefined
+          ? undefined
+          : Object.entries(env.tailKeep).map(([attribute, equals]) => ({ attribute, equals }))
+      }
+    }
+    return { options, labels, warnings }
+  }
 )
 
 /** Tail sampling options given in code, over the environment's: giving them switches the mode on. */
@@ -1054,14 +1171,15 @@ export const mergeOptions = (base: TracingOptions, override: TracingOptions): Tr
 export const settingsFromEnvironment = (
   overrides: TracingOptions = {}
 ): Effect.Effect<TracingSettings, ConfigError.ConfigError> =>
-  Effect.flatMap(
-    optionsFromEnvironment,
-    (options) => resolveSettings(mergeOptions(options, overrides), labelsOutside(overrides))
-  )
+  Effect.flatMap(environmentReading, ({ labels, options, warnings }) =>
+    Effect.zipRight(
+      Effect.forEach(warnings, (warning) => Effect.logWarning(`@blipee/tracing: ${warning}`), { discard: true }),
+      resolveSettings(mergeOptions(options, overrides), { ...labelsOutside(overrides), ...labelsOutside(overrides, labels) })
+    ))
 
-/** The environment variable labels, less those of the options that code gave (named as options). */
-const labelsOutside = (overrides: TracingOptions): OptionLabels =>
-  Object.fromEntries(Object.entries(environmentLabels).filter(([path]) => {
+/** The variable labels, less those of the options that code gave (named as options). */
+const labelsOutside = (overrides: TracingOptions, labels: OptionLabels = environmentLabels): OptionLabels =>
+  Object.fromEntries(Object.entries(labels).filter(([path]) => {
     const value = path.split(".").reduce<any>((node, key) => node?.[key], overrides)
     return value === undefined
   }))

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Logger from "effect/Logger"
 import { readFileSync } from "node:fs"
 import { resolveSettings, settingsFromEnvironment, type TracingSettings } from "../src/config.js"
 import { VERSION } from "../src/version.js"
@@ -222,8 +223,6 @@ describe("configuration from the environment", () => {
     ["OTEL_SAMPLING_RATE", { OTEL_SAMPLING_RATE: "abc" }],
     ["OTEL_SAMPLING_RATE", { OTEL_SAMPLING_RATE: "-0.1" }],
     ["OTEL_TRACES_SAMPLER_ARG", { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "2" }],
-    ["OTEL_TRACES_SAMPLER", { OTEL_TRACES_SAMPLER: "jaeger_remote" }],
-    ["OTEL_TRACES_SAMPLER", { OTEL_TRACES_SAMPLER: "sometimes" }],
     ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "{\"Authorization\":" }],
     ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "just-a-token" }],
     ["OTEL_EXPORTER_OTLP_HEADERS", { OTEL_EXPORTER_OTLP_HEADERS: "[\"a\"]" }],
@@ -236,29 +235,31 @@ describe("configuration from the environment", () => {
     ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }],
     ["OTEL_EXPORTER_OTLP_ENDPOINT", { OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://collector" }],
     ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "localhost:4318" }],
-    ["OTEL_EXPORTER_OTLP_PROTOCOL", { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }],
-    ["OTEL_EXPORTER_OTLP_COMPRESSION", { OTEL_EXPORTER_OTLP_COMPRESSION: "brotli" }],
-    ["OTEL_TRACES_EXPORTER", { OTEL_TRACES_EXPORTER: "zipkin" }],
     ["OTEL_TRACES_EXPORTER", { OTEL_TRACES_EXPORTER: "none,otlp" }],
     ["OTEL_ENABLED", { OTEL_ENABLED: "nope" }],
-    ["OTEL_SDK_DISABLED", { OTEL_SDK_DISABLED: "1" }],
-    ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "tracecontext,carrier-pigeon" }],
-    ["OTEL_PROPAGATORS", { OTEL_PROPAGATORS: "jaeger" }],
     ["BLIPEE_TRACESTATE_VENDOR_KEY", { BLIPEE_TRACESTATE_VENDOR_KEY: "Blipee" }],
     ["BLIPEE_HTTP_REQUEST_HEADERS", { BLIPEE_HTTP_REQUEST_HEADERS: "ok,bad header" }],
     ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "not json" }],
     ["BLIPEE_REDACTION_PATTERNS", { BLIPEE_REDACTION_PATTERNS: "[\"(unclosed\"]" }],
     ["BLIPEE_REDACTION", { BLIPEE_REDACTION: "maybe" }],
-    ["OTEL_METRICS_EXPORTER", { OTEL_METRICS_EXPORTER: "prometheus" }],
     ["BLIPEE_GENAI_PRICES", { BLIPEE_GENAI_PRICES: "{\"gpt-4o\":{\"input\":-1,\"output\":1}}" }],
     ["BLIPEE_GENAI_PRICES", { BLIPEE_GENAI_PRICES: "[1,2]" }],
-    ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "yes" }],
     ["OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", { OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "-1" }],
     ["OTEL_SPAN_EVENT_COUNT_LIMIT", { OTEL_SPAN_EVENT_COUNT_LIMIT: "many" }],
+    // Errors name the variable actually set, not the one it stands in for.
+    ["OTEL_ATTRIBUTE_COUNT_LIMIT", { OTEL_ATTRIBUTE_COUNT_LIMIT: "-3" }],
+    ["OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", { OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: "0" }],
+    ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "0" }],
+    ["OTEL_EXPORTER_OTLP_TIMEOUT", { OTEL_EXPORTER_OTLP_TIMEOUT: "0" }],
+    ["OTEL_EXPORTER_OTLP_TRACES_HEADERS", { OTEL_EXPORTER_OTLP_TRACES_HEADERS: "bad header=1" }],
+    // Numbers are decimal: not hexadecimal, binary or with separators.
+    ["OTEL_SAMPLING_RATE", { OTEL_SAMPLING_RATE: "0x1" }],
+    ["OTEL_TRACES_SAMPLER_ARG", { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0b1" }],
+    ["OTEL_BSP_MAX_QUEUE_SIZE", { OTEL_BSP_MAX_QUEUE_SIZE: "1_000" }],
+    ["OTEL_BSP_EXPORT_TIMEOUT", { OTEL_BSP_EXPORT_TIMEOUT: "Infinity" }],
     ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: "nope" }],
     ["OTEL_METRIC_EXPORT_INTERVAL", { OTEL_METRIC_EXPORT_INTERVAL: "0" }],
     ["BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", { BLIPEE_BAGGAGE_SPAN_ATTRIBUTES: "ok,not ok" }],
-    ["OTEL_LOG_LEVEL", { OTEL_LOG_LEVEL: "loud" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team" }],
     ["OTEL_RESOURCE_ATTRIBUTES", { OTEL_RESOURCE_ATTRIBUTES: "team=%E0%A4%A" }]
   ]
@@ -270,6 +271,59 @@ describe("configuration from the environment", () => {
         expect(result.left._op).toBe("InvalidData")
         expect(result.left.message).toContain(variable)
       }
+    })
+  }
+
+  it("names the variable actually set when a specific and a general one differ", () => {
+    expect(errorOf({ OTEL_EXPORTER_OTLP_TIMEOUT: "5000", OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "-1" }))
+      .toMatch(/^OTEL_EXPORTER_OTLP_TRACES_TIMEOUT /)
+    expect(errorOf({ OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "-1", OTEL_ATTRIBUTE_COUNT_LIMIT: "10" }))
+      .toMatch(/^OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT /)
+  })
+
+  it("keeps an endpoint's query after the signal path (OTLP exporter spec, endpoint URLs)", () => {
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://h:4318?x=1" }).otlp.url).toBe("http://h:4318/v1/traces?x=1")
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://h/base/?tenant=a&b=2" }).otlp.url)
+      .toBe("https://h/base/v1/traces?tenant=a&b=2")
+    expect(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://h:4318?x=1" }).metrics.url).toBe("http://h:4318/v1/metrics?x=1")
+  })
+
+  // Environment specification, "Enum": a value the implementation does not recognize MUST be
+  // warned about and ignored; "Boolean": only a case-insensitive "true" is true, and any other
+  // value but "false" is false with a warning.
+  const ignored: Array<[Record<string, string>, (s: TracingSettings) => unknown, unknown, string]> = [
+    [{ OTEL_PROPAGATORS: "tracecontext,jaeger" }, (s) => s.propagators, ["tracecontext"], "OTEL_PROPAGATORS has \"jaeger\""],
+    [{ OTEL_PROPAGATORS: "jaeger" }, (s) => s.propagators, ["tracecontext", "baggage"], "the default applies"],
+    [{ OTEL_TRACES_EXPORTER: "otlp,zipkin" }, (s) => s.exporters, ["otlp"], "OTEL_TRACES_EXPORTER has \"zipkin\""],
+    [{ OTEL_TRACES_EXPORTER: "zipkin" }, (s) => s.exporters, ["otlp"], "the default applies"],
+    [{ OTEL_METRICS_EXPORTER: "prometheus", OTEL_EXPORTER_OTLP_ENDPOINT: "http://h:4318" }, (s) => s.metrics.url, "http://h:4318/v1/metrics", "OTEL_METRICS_EXPORTER"],
+    [{ OTEL_TRACES_SAMPLER: "jaeger_remote" }, (s) => s.sampler, { _tag: "Standard", name: "parentbased_always_on", ratio: 1 }, "OTEL_TRACES_SAMPLER is \"jaeger_remote\""],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, (s) => s.otlp.protocol, "http/protobuf", "OTEL_EXPORTER_OTLP_PROTOCOL is \"grpc\""],
+    [{ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" }, (s) => s.otlp.protocol, "http/json", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL is \"grpc\""],
+    [{ OTEL_EXPORTER_OTLP_COMPRESSION: "brotli" }, (s) => s.otlp.compression, "none", "OTEL_EXPORTER_OTLP_COMPRESSION"],
+    [{ OTEL_LOG_LEVEL: "loud" }, (s) => s.logLevel, "none", "OTEL_LOG_LEVEL"],
+    [{ OTEL_SDK_DISABLED: "yes" }, (s) => s.enabled, true, "OTEL_SDK_DISABLED is \"yes\"; only \"true\" is true"],
+    [{ OTEL_SDK_DISABLED: "1" }, (s) => s.enabled, true, "OTEL_SDK_DISABLED"],
+    [{ OTEL_SDK_DISABLED: "TRUE" }, (s) => s.enabled, false, ""],
+    [{ OTEL_SDK_DISABLED: "False" }, (s) => s.enabled, true, ""],
+    [{ OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "yes" }, (s) => s.ai.captureContent, false, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"],
+    [{ BLIPEE_TAIL_SAMPLING: "on" }, (s) => s.tailSampling, undefined, "BLIPEE_TAIL_SAMPLING"],
+    [{ BLIPEE_BAGGAGE_TO_AI: "1" }, (s) => s.ai.sendBaggage, false, "BLIPEE_BAGGAGE_TO_AI"]
+  ]
+  for (const [env, read, expected, warning] of ignored) {
+    it(`reads ${JSON.stringify(env)} leniently${warning === "" ? "" : ", with a warning"}`, () => {
+      const warnings: Array<string> = []
+      const logger = Logger.make(({ logLevel, message }) => {
+        if (logLevel._tag === "Warning") warnings.push(String(Array.isArray(message) ? message.join(" ") : message))
+      })
+      const result = Effect.runSync(Effect.either(settingsFromEnvironment().pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger))
+      )))
+      if (Either.isLeft(result)) throw new Error(`unexpected config error: ${result.left.message}`)
+      expect(read(result.right)).toEqual(expected)
+      if (warning === "") expect(warnings).toEqual([])
+      else expect(warnings).toEqual([expect.stringContaining(warning)])
     })
   }
 

@@ -38,7 +38,7 @@ describe("the facade configured from the environment alone", () => {
       process.env.OTEL_SAMPLING_RATE = "1.0"
       await shutdownTracing()
     }
-    expect(warnings.join("\n")).toMatch(/OTEL_SAMPLING_RATE must be a number/)
+    expect(warnings.join("\n")).toMatch(/OTEL_SAMPLING_RATE must be a decimal number/)
   })
 
   it("records nothing under OTEL_ENABLED=false, and traced code still runs", async () => {
