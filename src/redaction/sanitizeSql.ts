@@ -1,6 +1,9 @@
 /**
- * SQL text safe to record as `db.query.text`: every literal becomes `?`, comments go, and
- * the structure (keywords in their case, identifiers, placeholders, operators, casts) stays.
+ * SQL text safe to record as `db.query.text`: every literal becomes `?` (a signed number is one
+ * literal), comments go, and the structure (keywords in their case, identifiers, placeholders,
+ * operators, casts) stays. Comments are dropped as the reference sanitizers do (OpenTelemetry
+ * JS and Java): a trailing one leaves no blank behind, and a text that is only a comment
+ * sanitizes to the empty string, which the span then leaves out.
  *
  * @since 0.1.0
  */
@@ -10,7 +13,10 @@ import { isWordAt, scanSql, type SqlDialect, type SqlVisitor } from "./sqlLexer.
 export type { SqlDialect } from "./sqlLexer.js"
 
 export interface SanitizeSqlOptions {
-  /** `postgresql` (default): double quotes are identifiers; in `mysql` and `generic` they are strings. */
+  /**
+   * `postgresql` (default): double quotes are identifiers; in `mysql` and `generic` they are
+   * strings. `mssql`: `[name]` identifiers, `N'...'` strings, `#temp` tables.
+   */
   readonly dialect?: SqlDialect | undefined
 }
 
@@ -38,6 +44,8 @@ class Sanitizer implements SqlVisitor {
   private sawPassword = false
   private sawIdentified = false
   private armed = false
+  /** A comment was dropped: the blanks it leaves at either end go too. */
+  commented = false
 
   constructor(private readonly sql: string) {}
 
@@ -70,8 +78,10 @@ class Sanitizer implements SqlVisitor {
       this.replace(start, end, "?")
       return
     }
-    // In GRANT, `password` is more likely a table than the keyword.
-    const password = !quoted && this.first !== "GRANT" && isWordAt(this.sql, start, end, "PASSWORD")
+    // In GRANT, `password` is more likely a table than the keyword; in `CREATE USER password`
+    // (the third word) it is the name.
+    const password = !quoted && this.first !== "GRANT" && (this.first === "SET" || this.words > 3) &&
+      isWordAt(this.sql, start, end, "PASSWORD")
     this.sawPassword ||= password
     this.sawIdentified ||= !quoted && isWordAt(this.sql, start, end, "IDENTIFIED")
     this.armed = password || (this.sawIdentified && !quoted && isWordAt(this.sql, start, end, "BY"))
@@ -97,6 +107,7 @@ class Sanitizer implements SqlVisitor {
     // A comment separates tokens like a space does.
     const before = start > 0 ? this.sql.charCodeAt(start - 1) : 0x20
     this.replace(start, end, before === 0x20 || before === 0x0a || before === 0x09 ? "" : " ")
+    this.commented = true
   }
 
   unterminated(start: number) {
@@ -105,7 +116,8 @@ class Sanitizer implements SqlVisitor {
   }
 
   finish(): string {
-    return this.out + this.sql.slice(this.from)
+    const out = this.out + this.sql.slice(this.from)
+    return this.commented ? out.trim() : out
   }
 }
 

@@ -1,12 +1,12 @@
 /**
  * A single-pass SQL lexer: it splits SQL text into the tokens that matter for redaction and
  * summaries (literals, identifiers, placeholders, punctuation), following PostgreSQL's lexical
- * rules first and the MySQL, SQLite and generic variants where they differ.
+ * rules first and the MySQL, SQLite, SQL Server and generic variants where they differ.
  *
  * @since 0.1.0
  */
 
-export type SqlDialect = "postgresql" | "mysql" | "sqlite" | "generic"
+export type SqlDialect = "postgresql" | "mysql" | "sqlite" | "mssql" | "generic"
 
 /** What the lexer found between `start` and `end` (exclusive) of the text. */
 export interface SqlVisitor {
@@ -114,6 +114,15 @@ const dollarTagEnd = (sql: string, start: number): number => {
 }
 
 /**
+ * Keywords after which `-` or `+` starts a signed number (`SELECT -1.2` is one literal), where
+ * after a name it is an operator (`a - 1`).
+ */
+const SIGN_AFTER = new Set([
+  "SELECT", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "CASE", "LIMIT", "OFFSET", "BETWEEN", "LIKE",
+  "ILIKE", "HAVING", "RETURN", "DEFAULT", "TOP", "IS", "ALL", "ANY", "SOME", "DISTINCT", "BY", "IN", "VALUES", "SET"
+])
+
+/**
  * Whether `sql[start, end)` is `word` (given in upper case), ignoring case, without allocating:
  * this runs for every word of the text.
  */
@@ -137,9 +146,14 @@ export const isWordAt = (sql: string, start: number, end: number, word: string):
 export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): void => {
   const doubleQuotedStrings = dialect === "mysql" || dialect === "generic"
   const backslashStrings = dialect === "mysql"
+  // `[name]` identifiers (which may hold `'` or `#`): SQL Server's, which SQLite accepts too.
+  const bracketIdentifiers = dialect === "mssql" || dialect === "sqlite"
   const length = sql.length
   // Whether a `-` or `+` here is a sign (after an operator, `(` or `,`) rather than an operator.
   let signAllowed = true
+  // The last word, when it was the token just before: a keyword there also allows a sign.
+  let wordStart = -1
+  let wordEnd = -1
   let i = 0
   while (i < length) {
     const c = sql.charCodeAt(i)
@@ -157,9 +171,33 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
       while (j < length && isWordPart(sql.charCodeAt(j))) j++
       if (isWordAt(sql, i, j, "TRUE") || isWordAt(sql, i, j, "FALSE")) visitor.literal(i, j)
       else visitor.word(i, j, false)
-      // After a word a `-` is read as subtraction: `a - 1` keeps its operator, `SELECT -1` gives `-?`.
+      // After a name a `-` is subtraction (`a - 1` keeps its operator); after a keyword, a sign.
+      signAllowed = false
+      wordStart = i
+      wordEnd = j
+      i = j
+      continue
+    }
+    // Not a word: the word before (if this token follows it) is read once, here.
+    const previousWordStart = wordStart
+    const previousWordEnd = wordEnd
+    wordStart = wordEnd = -1
+
+    // SQL Server's temporary tables: `#name`, `##name`.
+    if (c === 0x23 && dialect === "mssql" && (isWordPart(next) || next === 0x23)) {
+      let j = i + 1
+      while (j < length && (isWordPart(sql.charCodeAt(j)) || sql.charCodeAt(j) === 0x23)) j++
+      visitor.word(i, j, false)
       signAllowed = false
       i = j
+      continue
+    }
+    if (c === 0x5b && bracketIdentifiers) {
+      const end = quotedEnd(sql, i, 0x5d, false)
+      if (end < 0) return visitor.unterminated(i)
+      visitor.word(i, end, true)
+      signAllowed = false
+      i = end
       continue
     }
 
@@ -263,7 +301,7 @@ export const scanSql = (sql: string, dialect: SqlDialect, visitor: SqlVisitor): 
       i = end
       continue
     }
-    if ((c === 0x2d || c === 0x2b) && signAllowed) {
+    if ((c === 0x2d || c === 0x2b) && (signAllowed || (previousWordStart >= 0 && SIGN_AFTER.has(sql.slice(previousWordStart, previousWordEnd).toUpperCase())))) {
       let j = i + 1
       while (isSpace(at(sql, j))) j++
       const d = at(sql, j)

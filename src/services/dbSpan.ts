@@ -46,15 +46,15 @@ export interface DbQueryInfo {
  * ```
  */
 export const querySpan = (query: DbQueryInfo): { name: string; attributes: Attributes } => {
-  const system = query.system ?? DB_SYSTEM_POSTGRESQL
+  // `mssql`, the name drivers use, for the well-known value the conventions require.
+  const system = query.system === "mssql" ? "microsoft.sql_server" : query.system ?? DB_SYSTEM_POSTGRESQL
   const dialect = dialectOf(system)
   const summary = summarizeSql(query.sql, { dialect })
   const operation = query.operation?.toUpperCase() ?? summary.operationName
   const table = query.table ?? summary.collectionName
-  const attributes: Attributes = {
-    [DB_SYSTEM_NAME]: system,
-    [DB_QUERY_TEXT]: sanitizeSql(query.sql, { dialect })
-  }
+  const text = sanitizeSql(query.sql, { dialect })
+  const attributes: Attributes = { [DB_SYSTEM_NAME]: system }
+  if (text !== "") attributes[DB_QUERY_TEXT] = text
   if (summary.summary !== "") attributes[DB_QUERY_SUMMARY] = summary.summary
   if (operation !== undefined) attributes[DB_OPERATION_NAME] = operation
   if (table !== undefined) attributes[DB_COLLECTION_NAME] = table
@@ -86,6 +86,8 @@ export const dialectOf = (system: string): SqlDialect =>
     ? "mysql"
     : system === "sqlite"
     ? "sqlite"
+    : system === "microsoft.sql_server"
+    ? "mssql"
     : "generic"
 
 /** The SQLSTATE of a database error (five characters), if it has one. */

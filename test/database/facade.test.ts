@@ -40,6 +40,24 @@ describe("traceDatabaseQuery", () => {
     expect(span!.attributes["db.query.text"]).toBe("SELECT * FROM users WHERE email = ?")
   })
 
+  it("reads SQL Server's dialect from microsoft.sql_server or mssql, and records the well-known name", async () => {
+    for (const system of ["microsoft.sql_server", "mssql"]) {
+      spans.reset()
+      await traceDatabaseQuery(undefined as never, "SELECT [it's], n FROM [dbo].[t] WHERE n = N'José'", async () => [], { system })
+      const [span] = spans.all()
+      expect(span!.attributes["db.system.name"]).toBe("microsoft.sql_server")
+      expect(span!.attributes["db.query.text"]).toBe("SELECT [it's], n FROM [dbo].[t] WHERE n = ?")
+      expect(span!.name).toBe("SELECT [dbo].[t]")
+    }
+  })
+
+  it("records no db.query.text for a text that is only a comment, and names the span by the system", async () => {
+    await traceDatabaseQuery(undefined as never, "-- ping", async () => [])
+    const [span] = spans.all()
+    expect(span!.attributes["db.query.text"]).toBeUndefined()
+    expect(span!.name).toBe("postgresql")
+  })
+
   it("traces the seed's query, sanitized, with the row count and the tenant, never the parameters", async () => {
     const orgId = "org-456"
     await db.query("INSERT INTO users VALUES (1, $1, 'a@example.com')", [orgId])

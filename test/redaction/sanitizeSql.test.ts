@@ -20,6 +20,11 @@ describe("sanitizeSql", () => {
     ["SELECT 42, 3.5, 4., .001, 5e2, 1.925e-3, 1_000_000, 0x42F, 0o273, 0b100101", "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"],
     ["SELECT * FROM t WHERE a = -5 AND b > +3.5 AND c IN (-1, -2)", "SELECT * FROM t WHERE a = ? AND b > ? AND c IN (?)"],
     ["SELECT a - 1, a-1, (a)-1", "SELECT a - ?, a-?, (a)-?"],
+    // A signed number is one literal after a keyword too (PostgreSQL 4.1.2.6: the sign is an
+    // operator, but the value it makes is a constant to mask whole).
+    ["SELECT -1.2", "SELECT ?"],
+    ["SELECT +5e3, -.5 FROM t WHERE a BETWEEN -1 AND - 2 OR b = -3 LIMIT -1", "SELECT ?, ? FROM t WHERE a BETWEEN ? AND ? OR b = ? LIMIT ?"],
+    ["SELECT CASE WHEN x THEN -1 ELSE +1 END", "SELECT CASE WHEN x THEN ? ELSE ? END"],
     // booleans, placeholders, casts, identifiers
     ["SELECT TRUE, false, NULL", "SELECT ?, ?, NULL"],
     ["SELECT $1::int, :name, @p, ? FROM t", "SELECT $1::int, :name, @p, ? FROM t"],
@@ -36,6 +41,21 @@ describe("sanitizeSql", () => {
     ["SELECT 1 -- the secret is 42\nFROM t", "SELECT ? \nFROM t"],
     ["SELECT /* a /* nested */ comment */ 1", "SELECT  ?"],
     ["SELECT 1/*x*/FROM t", "SELECT ? FROM t"],
+    // As the OpenTelemetry JS and Java sanitizers: a comment at either end leaves no blank, and
+    // a text that is only a comment is empty (the span then records no db.query.text).
+    ["SELECT * FROM users -- by support", "SELECT * FROM users"],
+    ["/* controller='users' */ SELECT 1", "SELECT ?"],
+    ["-- only a comment", ""],
+    ["/* only a comment */", ""],
+    // Keywords and identifiers stay whatever word comes before them; only literals go.
+    ["SELECT password FROM users", "SELECT password FROM users"],
+    ["CREATE TABLE password (id INT)", "CREATE TABLE password (id INT)"],
+    ["GRANT SELECT ON password TO admin", "GRANT SELECT ON password TO admin"],
+    ["ALTER TABLE t ADD COLUMN password VARCHAR(255)", "ALTER TABLE t ADD COLUMN password VARCHAR(?)"],
+    // Credentials in unquoted form are masked too; a user named password is a name.
+    ["CREATE USER bob IDENTIFIED BY hunter2", "CREATE USER bob IDENTIFIED BY ?"],
+    ["ALTER USER bob PASSWORD hunter2", "ALTER USER bob PASSWORD ?"],
+    ["CREATE USER password IDENTIFIED BY hunter2", "CREATE USER password IDENTIFIED BY ?"],
     // never leak
     ["SELECT 'unterminated secret", "SELECT ?"],
     ["SELECT $$never closed secret", "SELECT ?"],
@@ -46,9 +66,21 @@ describe("sanitizeSql", () => {
     expect(sanitizeSql(input)).toBe(expected)
   })
 
+  it("reads SQL Server: [bracketed] identifiers (holding ' or #), N'...' strings, 0x binary, #temp tables", () => {
+    const mssql = { dialect: "mssql" } as const
+    expect(sanitizeSql("SELECT [it's #1], [a]]b] FROM [dbo].[t] WHERE n = N'José' AND b = 0xDEADBEEF", mssql))
+      .toBe("SELECT [it's #1], [a]]b] FROM [dbo].[t] WHERE n = ? AND b = ?")
+    expect(sanitizeSql("SELECT * FROM #temp JOIN ##shared ON 1 = 1 WHERE a = 'x' -- note", mssql))
+      .toBe("SELECT * FROM #temp JOIN ##shared ON ? = ? WHERE a = ?")
+    expect(sanitizeSql("CREATE LOGIN bob WITH PASSWORD = 'hunter2'", mssql)).toBe("CREATE LOGIN bob WITH PASSWORD = ?")
+    expect(sanitizeSql("SELECT [never closed 'secret", mssql)).toBe("SELECT ?")
+    // Elsewhere `[` is PostgreSQL's subscript.
+    expect(sanitizeSql("SELECT a[1] FROM t")).toBe("SELECT a[?] FROM t")
+  })
+
   it("treats double quotes as strings in mysql and generic, and keeps backtick identifiers", () => {
     expect(sanitizeSql("SELECT `col` FROM t WHERE a = \"secret\" AND b = 'it\\'s' # note", { dialect: "mysql" }))
-      .toBe("SELECT `col` FROM t WHERE a = ? AND b = ? ")
+      .toBe("SELECT `col` FROM t WHERE a = ? AND b = ?")
     expect(sanitizeSql("SELECT a FROM t WHERE b = \"secret\"", { dialect: "generic" })).toBe("SELECT a FROM t WHERE b = ?")
     expect(sanitizeSql("SELECT \"col\" FROM t WHERE b = 'x'", { dialect: "sqlite" })).toBe("SELECT \"col\" FROM t WHERE b = ?")
   })
