@@ -24,6 +24,7 @@ import { TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION } from "../semconv.js"
 import { VERSION } from "../version.js"
 import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
 import { installDiagLogger } from "./diagLogger.js"
+import { ExportControl } from "./exportRetries.js"
 import { makeHttpPolicy } from "./httpPolicy.js"
 import { layerEffectTracer } from "./effectTracer.js"
 import { register } from "./globalRegistration.js"
@@ -41,12 +42,20 @@ import { TailSampler } from "./TailSampler.js"
 import { TailSamplingSpanProcessor } from "./TailSamplingSpanProcessor.js"
 import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
 
-const makeExporter = (name: TracingSettings["exporters"][number], settings: TracingSettings): SpanExporter =>
-  name === "otlp" ? makeOtlpExporter(settings.otlp) : new ConsoleSpanExporter()
+const makeExporter = (
+  name: TracingSettings["exporters"][number],
+  settings: TracingSettings,
+  control: ExportControl
+): SpanExporter =>
+  name === "otlp" ? makeOtlpExporter(settings.otlp, settings.batch.exportTimeoutMillis, control) : new ConsoleSpanExporter()
 
 /** The processors that hand sampled spans to the exporters, each exporter behind redaction and the length limit. */
-const makeExportProcessors = (settings: TracingSettings, stats: TracingStatsCounters): Array<SpanProcessor> => {
-  const exporters = settings.exporters.map((name) => makeExporter(name, settings))
+const makeExportProcessors = (
+  settings: TracingSettings,
+  stats: TracingStatsCounters,
+  control: ExportControl
+): Array<SpanProcessor> => {
+  const exporters = settings.exporters.map((name) => makeExporter(name, settings, control))
   if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
   const policy = {
     redaction: settings.redaction.enabled ? settings.redaction : undefined,
@@ -77,8 +86,8 @@ const makeResource = (settings: TracingSettings) =>
  * The provider, and the tail sampler when that mode is on: it stands between the span
  * processors and the exporters' processors, and the sampler and the propagator consult it.
  */
-const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) => {
-  const exportProcessors = makeExportProcessors(settings, stats)
+const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters, control: ExportControl) => {
+  const exportProcessors = makeExportProcessors(settings, stats, control)
   const tail = settings.tailSampling === undefined
     ? undefined
     : new TailSamplingSpanProcessor(settings.tailSampling, exportProcessors)
@@ -101,9 +110,34 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters) =>
   return { provider, isTailKept: tail === undefined ? undefined : (traceId: string) => tail.isKept(traceId) }
 }
 
-/** Flushes every pending span, then shuts the provider down, waiting at most the configured time. */
-const shutdownProvider = (provider: BasicTracerProvider, timeoutMillis: number) =>
-  Effect.tryPromise(() => provider.shutdown()).pipe(
+/**
+ * The reader of the self-monitoring metrics (and any other Effect metrics) over OTLP, when a
+ * metrics endpoint is configured.
+ */
+const makeMetricReader = (settings: TracingSettings, control: ExportControl) => {
+  const url = settings.metrics.url
+  if (url === undefined) return undefined
+  const exportTimeoutMillis = Math.min(settings.otlp.timeoutMillis, settings.metrics.exportIntervalMillis)
+  return new PeriodicExportingMetricReader({
+    exporter: makeOtlpMetricExporter(settings.otlp, url, exportTimeoutMillis, control),
+    exportIntervalMillis: settings.metrics.exportIntervalMillis,
+    exportTimeoutMillis
+  })
+}
+
+/**
+ * Flushes and shuts down the spans and the metrics together, within `timeoutMillis` in all:
+ * from here on an export is tried once, not retried, so a dead collector costs one attempt.
+ */
+const shutdownAll = (
+  control: ExportControl,
+  parts: ReadonlyArray<{ shutdown(): Promise<void> } | undefined>,
+  timeoutMillis: number
+) =>
+  Effect.suspend(() => {
+    control.close()
+    return Effect.tryPromise(() => Promise.all(parts.map((part) => part?.shutdown())))
+  }).pipe(
     // Finalizers run uninterruptibly; the wait itself must be interruptible for the timeout.
     Effect.interruptible,
     Effect.timeoutFail({
@@ -112,24 +146,6 @@ const shutdownProvider = (provider: BasicTracerProvider, timeoutMillis: number) 
     }),
     Effect.catchAll((error) => Effect.sync(() => diag.warn(`@blipee/tracing: ${String(error)}`)))
   )
-
-/**
- * The self-monitoring metrics (and any other Effect metrics) over OTLP, when a metrics
- * endpoint is configured.
- */
-const layerMetrics = (settings: TracingSettings): Layer.Layer<never> => {
-  const url = settings.metrics.url
-  if (url === undefined) return Layer.empty
-  return Metrics.layer(
-    () =>
-      new PeriodicExportingMetricReader({
-        exporter: makeOtlpMetricExporter(settings.otlp, url),
-        exportIntervalMillis: settings.metrics.exportIntervalMillis,
-        exportTimeoutMillis: Math.min(settings.otlp.timeoutMillis, settings.metrics.exportIntervalMillis)
-      }),
-    { shutdownTimeout: settings.shutdownTimeoutMillis }
-  ).pipe(Layer.provide(Layer.succeed(Resource.Resource, makeResource(settings))))
-}
 
 const layerDisabled: Layer.Layer<TracingStats> = Layer.merge(
   Layer.setTracerEnabled(false),
@@ -150,14 +166,18 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
   return Layer.unwrapScoped(Effect.gen(function*() {
     yield* installDiagLogger(settings.logLevel)
     const stats = new TracingStatsCounters()
-    const { isTailKept, provider } = yield* Effect.acquireRelease(
-      Effect.sync(() => makeProvider(settings, stats)),
-      ({ provider }) => shutdownProvider(provider, settings.shutdownTimeoutMillis)
+    const control = new ExportControl()
+    const { isTailKept, provider, reader } = yield* Effect.acquireRelease(
+      Effect.sync(() => ({ ...makeProvider(settings, stats, control), reader: makeMetricReader(settings, control) })),
+      ({ provider, reader }) => shutdownAll(control, [provider, reader], settings.shutdownTimeoutMillis)
     )
+    if (reader !== undefined) {
+      reader.setMetricProducer(yield* Effect.provideService(Metrics.makeProducer, Resource.Resource, makeResource(settings)))
+    }
     const recording = randomFlagTracerProvider(provider)
     yield* registerScoped(settings, recording, stats, makePropagator(settings, isTailKept))
     const tracer = recording.getTracer(settings.serviceName, settings.serviceVersion)
-    return Layer.mergeAll(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats), layerMetrics(settings))
+    return Layer.mergeAll(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
   }))
 }
 

@@ -10,8 +10,17 @@
  *
  * @since 0.1.0
  */
-import { OTLPExporterBase } from "@opentelemetry/otlp-exporter-base"
-import { createOtlpHttpExportDelegate, httpAgentFactoryFromOptions } from "@opentelemetry/otlp-exporter-base/node-http"
+import {
+  createOtlpNetworkExportDelegate,
+  type IExporterTransport,
+  type IOtlpExportDelegate,
+  OTLPExporterBase
+} from "@opentelemetry/otlp-exporter-base"
+import {
+  createOtlpHttpExportDelegate,
+  createOtlpHttpExporterMetrics,
+  httpAgentFactoryFromOptions
+} from "@opentelemetry/otlp-exporter-base/node-http"
 import {
   JsonMetricsSerializer,
   JsonTraceSerializer,
@@ -23,16 +32,17 @@ import {
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from "@opentelemetry/sdk-metrics"
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base"
 import type { TracingSettings } from "../config.js"
+import { BoundedRetryTransport, type ExportControl } from "./exportRetries.js"
 
 type Otlp = TracingSettings["otlp"]
 
-const configuration = (otlp: Otlp, url: string) => {
+const configuration = (otlp: Otlp, url: string, timeoutMillis: number) => {
   const json = otlp.protocol === "http/json"
   const headers = { ...otlp.headers, "Content-Type": json ? "application/json" : "application/x-protobuf" }
   return {
     url,
     headers: () => Promise.resolve(headers),
-    timeoutMillis: otlp.timeoutMillis,
+    timeoutMillis,
     compression: otlp.compression,
     // The number of exports in flight at once, the SDK's default.
     concurrencyLimit: 30,
@@ -40,22 +50,48 @@ const configuration = (otlp: Otlp, url: string) => {
   }
 }
 
+type Serializer<T> = Parameters<typeof createOtlpHttpExportDelegate<T, unknown>>[1]
+
 /**
- * An OTLP/HTTP span exporter: `http/protobuf` or `http/json`, the configured headers, timeout
- * and compression, with the SDK's retries on 429, 502, 503 and 504.
+ * The SDK's OTLP/HTTP delegate with our retries: its HTTP transport (the one inside its
+ * retrying transport, which it does not export) under `BoundedRetryTransport`. Should a later
+ * SDK be shaped otherwise, its own delegate is used as it is.
+ */
+const delegate = <T>(
+  config: ReturnType<typeof configuration>,
+  serializer: Serializer<T>,
+  component: string,
+  helper: Parameters<typeof createOtlpHttpExportDelegate<T, unknown>>[3],
+  control: ExportControl
+): IOtlpExportDelegate<T> => {
+  const theirs = createOtlpHttpExportDelegate(config, serializer, component, helper, undefined)
+  const http = (theirs as unknown as { _transport?: { _transport?: IExporterTransport } })._transport?._transport
+  if (typeof http?.send !== "function") return theirs
+  return createOtlpNetworkExportDelegate(
+    config,
+    serializer,
+    createOtlpHttpExporterMetrics(component, helper, config.url, undefined),
+    new BoundedRetryTransport(http, control)
+  )
+}
+
+/**
+ * An OTLP/HTTP span exporter: `http/protobuf` or `http/json`, the configured headers and
+ * compression, retries on 429, 502, 503, 504 and network errors within `timeoutMillis` (the
+ * OTLP timeout, or the batch export timeout when that is shorter), none once `control` closes.
  *
  * @example
  * ```ts
- * const exporter = makeOtlpExporter(settings.otlp)
+ * const exporter = makeOtlpExporter(settings.otlp, settings.batch.exportTimeoutMillis, control)
  * ```
  */
-export const makeOtlpExporter = (otlp: Otlp): SpanExporter =>
-  new OTLPExporterBase<Array<ReadableSpan>>(createOtlpHttpExportDelegate(
-    configuration(otlp, otlp.url),
+export const makeOtlpExporter = (otlp: Otlp, timeoutMillis: number, control: ExportControl): SpanExporter =>
+  new OTLPExporterBase<Array<ReadableSpan>>(delegate(
+    configuration(otlp, otlp.url, Math.min(otlp.timeoutMillis, timeoutMillis)),
     otlp.protocol === "http/json" ? JsonTraceSerializer : ProtobufTraceSerializer,
     "otlp_http_span_exporter",
     TraceExporterMetricsHelper,
-    undefined
+    control
   ))
 
 /**
@@ -64,16 +100,21 @@ export const makeOtlpExporter = (otlp: Otlp): SpanExporter =>
  *
  * @example
  * ```ts
- * new PeriodicExportingMetricReader({ exporter: makeOtlpMetricExporter(settings.otlp, url) })
+ * new PeriodicExportingMetricReader({ exporter: makeOtlpMetricExporter(settings.otlp, url, 10_000, control) })
  * ```
  */
-export const makeOtlpMetricExporter = (otlp: Otlp, url: string): PushMetricExporter => {
-  const base = new OTLPExporterBase<ResourceMetrics>(createOtlpHttpExportDelegate(
-    configuration(otlp, url),
+export const makeOtlpMetricExporter = (
+  otlp: Otlp,
+  url: string,
+  timeoutMillis: number,
+  control: ExportControl
+): PushMetricExporter => {
+  const base = new OTLPExporterBase<ResourceMetrics>(delegate(
+    configuration(otlp, url, Math.min(otlp.timeoutMillis, timeoutMillis)),
     otlp.protocol === "http/json" ? JsonMetricsSerializer : ProtobufMetricsSerializer,
     "otlp_http_metric_exporter",
     MetricsExporterMetricsHelper,
-    undefined
+    control
   ))
   return {
     export: (metrics, resultCallback) => base.export(metrics, resultCallback),
