@@ -115,11 +115,12 @@ const dollarTagEnd = (sql: string, start: number): number => {
 
 /**
  * Keywords after which `-` or `+` starts a signed number (`SELECT -1.2` is one literal), where
- * after a name it is an operator (`a - 1`).
+ * after a name it is an operator (`a - 1`). Only reserved words, which cannot be a bare column
+ * name: `top - 1` keeps its operator.
  */
 const SIGN_AFTER = new Set([
   "SELECT", "WHERE", "AND", "OR", "NOT", "ON", "WHEN", "THEN", "ELSE", "CASE", "LIMIT", "OFFSET", "BETWEEN", "LIKE",
-  "ILIKE", "HAVING", "RETURN", "DEFAULT", "TOP", "IS", "ALL", "ANY", "SOME", "DISTINCT", "BY", "IN", "VALUES", "SET"
+  "ILIKE", "HAVING", "IS", "DISTINCT", "ALL", "ANY", "SOME", "DEFAULT"
 ])
 
 /**

@@ -25,6 +25,7 @@ describe("sanitizeSql", () => {
     ["SELECT -1.2", "SELECT ?"],
     ["SELECT +5e3, -.5 FROM t WHERE a BETWEEN -1 AND - 2 OR b = -3 LIMIT -1", "SELECT ?, ? FROM t WHERE a BETWEEN ? AND ? OR b = ? LIMIT ?"],
     ["SELECT CASE WHEN x THEN -1 ELSE +1 END", "SELECT CASE WHEN x THEN ? ELSE ? END"],
+    ["SELECT top - 1, count -1 FROM t", "SELECT top - ?, count -? FROM t"],
     // booleans, placeholders, casts, identifiers
     ["SELECT TRUE, false, NULL", "SELECT ?, ?, NULL"],
     ["SELECT $1::int, :name, @p, ? FROM t", "SELECT $1::int, :name, @p, ? FROM t"],
