@@ -26,6 +26,7 @@ import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { promisify } from "node:util"
 import { initTracing, shutdownTracing, Trace, traceAsync, Tracing, TracingStats } from "../dist/index.js"
+import { ExportControl } from "../dist/layers/exportRetries.js"
 import { makeOtlpExporter } from "../dist/layers/otlpExporter.js"
 import { parseBaggage } from "../dist/propagation/baggage.js"
 import { parseTraceparent } from "../dist/propagation/traceparent.js"
@@ -298,7 +299,11 @@ const exportSpans = (() => {
 
 /** Batches of 512 spans sent one after the other to the local collector: spans/s and bytes on the wire. */
 const exportThroughput = async (protocol: "http/protobuf" | "http/json") => {
-  const exporter = makeOtlpExporter({ url: healthy.url, headers: {}, protocol, timeoutMillis: 10_000, compression: "none" })
+  const exporter = makeOtlpExporter(
+    { url: healthy.url, headers: {}, protocol, timeoutMillis: 10_000, compression: "none" },
+    10_000,
+    new ExportControl()
+  )
   const batches = quick ? 4 : 40
   const send = () =>
     new Promise<void>((resolve, reject) => exporter.export(exportSpans, (result) => (result.code === 0 ? resolve() : reject(result.error))))
