@@ -9,6 +9,7 @@
  */
 import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { context, diag, trace, type Tracer } from "@opentelemetry/api"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -59,8 +60,16 @@ export const initTracing = (options: TracingOptions = {}): void => startTracing(
 export const startTracing = (
   options: TracingOptions,
   make: (settings: TracingSettings) => Layer.Layer<TracingStats>
+): void => startTracingWith(Effect.runSync(Effect.either(settingsFromEnvironment(options))), make)
+
+/**
+ * Starts the facade's runtime on resolved settings (or throws the configuration error), as
+ * `startTracing` does after reading the environment.
+ */
+export const startTracingWith = (
+  settings: Either.Either<TracingSettings, ConfigError.ConfigError>,
+  make: (settings: TracingSettings) => Layer.Layer<TracingStats>
 ): void => {
-  const settings = Effect.runSync(Effect.either(settingsFromEnvironment(options)))
   if (Either.isLeft(settings)) {
     throw new Error(`@blipee/tracing: invalid configuration: ${settings.left.message}`)
   }

@@ -3,13 +3,15 @@
  *
  * @since 0.1.0
  */
-import type { TracingOptions } from "../config.js"
+import { resolveSettings, type TracingOptions } from "../config.js"
+import { layerSettings } from "../layers/Tracing.js"
 import { MemorySpans, testOptions } from "../layers/TracingTest.js"
-import { initTracing } from "./runtime.js"
+import { startTracingWith } from "./runtime.js"
 
 /**
  * Starts the facade's tracing with spans kept in memory (synchronously, as each ends) and
- * returns them for assertions. Call `shutdownTracing()` when done.
+ * returns them for assertions. Call `shutdownTracing()` when done. Like `TracingTest`, it reads
+ * nothing from the environment: `OTEL_SDK_DISABLED=true` in CI does not empty a test's spans.
  *
  * @example
  * ```ts
@@ -20,6 +22,6 @@ import { initTracing } from "./runtime.js"
  */
 export const initTestTracing = (options: TracingOptions = {}): MemorySpans => {
   const memory = new MemorySpans()
-  initTracing(testOptions(memory, options))
+  startTracingWith(resolveSettings(testOptions(memory, options)), layerSettings)
   return memory
 }

@@ -37,6 +37,7 @@ import { BaggageRef } from "../context/Baggage.js"
 import { externalSpanContext } from "../context/bridge.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
+import { STATUS_INTERRUPTED } from "../semconv.js"
 import { runInContext } from "./globalRegistration.js"
 
 /** The brand `@effect/opentelemetry` gives its spans: `currentOtelSpan` returns their `span`. */
@@ -150,21 +151,20 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
     this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
     const time = hrTime(endTime)
-    if (exit._tag === "Success") {
-      this.span.setStatus({ code: SpanStatusCode.OK })
-    } else if (Cause.isInterruptedOnly(exit.cause)) {
-      // Interrupted is not failed: the caller went away.
-      this.span.setStatus({ code: SpanStatusCode.OK, message: Cause.pretty(exit.cause) })
-      this.span.setAttribute("span.label", "⚠︎ Interrupted")
-      this.span.setAttribute("status.interrupted", true)
-    } else {
-      const error = Cause.prettyErrors(exit.cause)[0]
-      if (error === undefined) {
-        this.span.setStatus({ code: SpanStatusCode.OK })
+    // Success leaves the status unset, as the facade's spans do: the trace API says instrumentation
+    // sets OK only when configured to (`@effect/opentelemetry` sets it; we follow the API).
+    if (exit._tag === "Failure") {
+      if (Cause.isInterruptedOnly(exit.cause)) {
+        // Interrupted is not failed: the caller went away.
+        this.span.setAttribute("span.label", "⚠︎ Interrupted")
+        this.span.setAttribute(STATUS_INTERRUPTED, true)
       } else {
-        error.stack = Cause.pretty(exit.cause, { renderErrorCause: true })
-        this.span.recordException(error, time)
-        this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+        const error = Cause.prettyErrors(exit.cause)[0]
+        if (error !== undefined) {
+          error.stack = Cause.pretty(exit.cause, { renderErrorCause: true })
+          this.span.recordException(error, time)
+          this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
+        }
       }
     }
     this.span.end(time)

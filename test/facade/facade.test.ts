@@ -154,6 +154,22 @@ describe("tracer.startSpan", () => {
     expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/)
   })
 
+  // Trace API, "Set Status": instrumentation leaves a success unset and sets ERROR on failure;
+  // only the application sets OK (as the manual span above does).
+  it("sets status the same way from both faces: unset on success, ERROR on failure", async () => {
+    await traceAsync("facade_ok", async () => 1)
+    await runTraced(Effect.withSpan(Effect.succeed(1), "effect_ok"))
+    await traceAsync("facade_failed", async () => {
+      throw new Error("nope")
+    }).catch(() => undefined)
+    await runTraced(Effect.withSpan(Effect.fail(new Error("nope")), "effect_failed")).catch(() => undefined)
+    for (const name of ["facade_ok", "effect_ok"]) expect(only(name).status, name).toEqual({ code: SpanStatusCode.UNSET })
+    for (const name of ["facade_failed", "effect_failed"]) {
+      expect(only(name).status, name).toEqual({ code: SpanStatusCode.ERROR, message: "nope" })
+      expect(only(name).events.map((event) => event.name), name).toEqual(["exception"])
+    }
+  })
+
   it("supports span links (the seed's best practice 4)", () => {
     const a = tracer.startSpan("item-a")
     const b = tracer.startSpan("item-b")

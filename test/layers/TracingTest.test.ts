@@ -81,3 +81,32 @@ describe("span attributes given to withSpan", () => {
       expect(seenBySampler).toEqual([{ "order.id": "from-options", "order.kind": "retail" }])
     }).pipe(Effect.provide(layerTest({ sampler: recordingSampler }))))
 })
+
+describe("test tracing, Effect and facade alike", () => {
+  it("reads nothing from the environment: OTEL_SDK_DISABLED=true (as CI may set) records all the same", async () => {
+    const { initTestTracing } = await import("../../src/testing.js")
+    const { shutdownTracing, traceAsync } = await import("../../src/index.js")
+    const saved = { disabled: process.env.OTEL_SDK_DISABLED, name: process.env.OTEL_SERVICE_NAME }
+    process.env.OTEL_SDK_DISABLED = "true"
+    process.env.OTEL_SERVICE_NAME = "from-the-environment"
+    try {
+      const memory = initTestTracing()
+      await traceAsync("facade", async () => 1)
+      const [facade] = memory.byName("facade")
+      const [effect] = await Effect.runPromise(Effect.gen(function*() {
+        yield* Effect.withSpan(Effect.void, "effect")
+        return yield* (yield* TestSpans).byName("effect")
+      }).pipe(Effect.provide(TracingTest)))
+      for (const span of [facade, effect]) {
+        expect(span).toBeDefined()
+        expect(span!.resource.attributes["service.name"]).toBe("unknown_service:node")
+      }
+      await shutdownTracing()
+    } finally {
+      for (const [key, value] of [["OTEL_SDK_DISABLED", saved.disabled], ["OTEL_SERVICE_NAME", saved.name]] as const) {
+        if (value === undefined) delete process.env[key]
+        else process.env[key] = value
+      }
+    }
+  })
+})

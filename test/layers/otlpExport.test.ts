@@ -30,7 +30,8 @@ const assertTrace = (spans: ReadonlyArray<import("../support/otlp.js").ReceivedS
   expect(child.kind).toBe(1) // SPAN_KIND_INTERNAL
   expect(root.attributes).toMatchObject({ "user.id": "user-123", items: 3 })
   expect(root.events.map((event) => [event.name, event.attributes])).toContainEqual(["milestone_reached", { progress: 50 }])
-  expect(root.status.code).toBe(SpanStatusCode.OK)
+  // Success leaves the status unset (trace API: instrumentation sets OK only when configured to).
+  expect(root.status.code).toBe(SpanStatusCode.UNSET)
   expect(child.status).toEqual({ code: SpanStatusCode.ERROR, message: "boom" })
   expect(child.events.map((event) => event.name)).toContain("exception")
   expect(root.resource).toMatchObject({
