@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { type Context, TraceFlags } from "@opentelemetry/api"
+import { type Context, diag, TraceFlags } from "@opentelemetry/api"
 import type { ExportResult } from "@opentelemetry/core"
 import {
   BatchSpanProcessor,
@@ -21,6 +21,21 @@ import {
 } from "@opentelemetry/sdk-trace-base"
 import { CompactSpan } from "./CompactSpan.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
+
+// Once per process (on globalThis, like the registry: two copies of this module share it).
+const warnedKey = Symbol.for("@blipee/tracing/queue-full-warned")
+
+/** The first drop of a process is said once; all are counted (`otel.spans.dropped`). */
+const warnFirstDrop = (maxQueueSize: number) => {
+  const flags = globalThis as { [warnedKey]?: true }
+  if (flags[warnedKey] === true) return
+  flags[warnedKey] = true
+  diag.warn(
+    `@blipee/tracing: the export queue is full (${maxQueueSize} spans), so spans are being dropped ` +
+      "(counted in otel.spans.dropped and TracingStats); for bursts raise OTEL_BSP_MAX_QUEUE_SIZE " +
+      "(batch.maxQueueSize) and OTEL_BSP_MAX_EXPORT_BATCH_SIZE (batch.maxExportBatchSize)"
+  )
+}
 
 /**
  * @example
@@ -56,6 +71,7 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor {
     if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return
     if (this.queued >= this.maxQueueSize) {
       this.stats.recordQueueFullDrop()
+      warnFirstDrop(this.maxQueueSize)
       return
     }
     this.queued++

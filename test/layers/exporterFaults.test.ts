@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { trace } from "@opentelemetry/api"
+import { type DiagLogger, diag, DiagLogLevel, trace } from "@opentelemetry/api"
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import type * as http from "node:http"
@@ -11,9 +11,22 @@ import { startStrictReceiver, type Receiver } from "../support/receivers.js"
 const work = (count: number) =>
   Effect.forEach(Array.from({ length: count }, (_, i) => i), (i) => Effect.withSpan(Effect.succeed(i), `op-${i}`))
 
+const warnings: Array<string> = []
+const capture: DiagLogger = {
+  error: () => {},
+  warn: (message) => void warnings.push(message),
+  info: () => {},
+  debug: () => {},
+  verbose: () => {}
+}
+
 describe("a full export queue", () => {
   it.effect("drops new spans and counts them, never buffering past maxQueueSize", () =>
     Effect.gen(function*() {
+      yield* Effect.acquireRelease(
+        Effect.sync(() => diag.setLogger(capture, DiagLogLevel.WARN)),
+        () => Effect.sync(() => diag.disable())
+      )
       const handed: Array<number> = []
       // An exporter that never answers: the first batch stays in flight.
       const stuck: SpanExporter = { export: (spans: Array<ReadableSpan>) => void handed.push(spans.length), shutdown: () => Promise.resolve() }
@@ -30,7 +43,11 @@ describe("a full export queue", () => {
       expect(stats.queueSize).toBe(10)
       expect(stats.dropReasons.queueFull).toBe(35)
       expect(stats.spansDropped).toBe(35)
-    }))
+      // The first drop of the process is said once, with the settings to raise; 35 drops, one warning.
+      expect(warnings.filter((text) => text.includes("export queue is full"))).toEqual([
+        expect.stringContaining("OTEL_BSP_MAX_QUEUE_SIZE")
+      ])
+    }).pipe(Effect.scoped))
 })
 
 describe("a collector that fails", () => {
