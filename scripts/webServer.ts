@@ -53,13 +53,25 @@ export const serveWebHandler = async (
     const chunks: Array<Buffer> = []
     req.on("data", (chunk: Buffer) => chunks.push(chunk))
     req.on("end", async () => {
+      let response: Response
       try {
-        const response = await handler(toRequest(req, origin, Buffer.concat(chunks)))
-        res.writeHead(response.status, Object.fromEntries(response.headers))
-        res.end(Buffer.from(await response.arrayBuffer()))
+        response = await handler(toRequest(req, origin, Buffer.concat(chunks)))
       } catch (error) {
         res.writeHead(500)
-        res.end(String(error))
+        return res.end(String(error))
+      }
+      res.writeHead(response.status, Object.fromEntries(response.headers))
+      if (response.body === null) return res.end()
+      // Streamed as it comes, as Next.js sends a route's body; a client that goes away cancels it.
+      const reader = response.body.getReader()
+      res.once("close", () => {
+        if (!res.writableFinished) reader.cancel().catch(() => undefined)
+      })
+      try {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) res.write(next.value)
+        res.end()
+      } catch (error) {
+        res.destroy(error as Error)
       }
     })
   })

@@ -9,12 +9,12 @@
  *
  * @since 0.1.0
  */
-import { context, SpanKind, trace } from "@opentelemetry/api"
+import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
 import { extractContext } from "../context/headers.js"
 import { type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
 import { errorType } from "../services/httpAttributes.js"
 import { serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
-import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE } from "../semconv.js"
+import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, STATUS_INTERRUPTED } from "../semconv.js"
 import { nextControlFlow, nextRoute } from "./nextjs.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { recordFailure } from "./spanScope.js"
@@ -65,22 +65,62 @@ async (request, ...rest) => {
   const route = options.route ?? (local ? nextRoute(active) : undefined)
   const { name, attributes } = serverSpanStart({ method: request.method, url: request.url, headers: request.headers, route })
   const span = facadeTracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent)
+  let response: Response
   try {
-    const response = await context.with(trace.setSpan(parent, span), () => handler(request, ...rest))
+    response = await context.with(trace.setSpan(parent, span), () => handler(request, ...rest))
     serverSpanEnd(span, response.status)
-    return response
   } catch (error) {
     const controlFlow = nextControlFlow(error)
     if (controlFlow !== undefined) {
       if (controlFlow.status !== undefined) span.setAttribute(HTTP_RESPONSE_STATUS_CODE, controlFlow.status)
+      span.end()
       throw error
     }
     recordFailure(span, error)
     span.setAttribute(ERROR_TYPE, errorType(error))
-    const response = await (options.onError ?? defaultOnError)(error, request)
+    try {
+      response = await (options.onError ?? defaultOnError)(error, request)
+    } catch (answerError) {
+      span.end()
+      throw answerError
+    }
     span.setAttribute(HTTP_RESPONSE_STATUS_CODE, response.status)
-    return response
-  } finally {
-    span.end()
   }
+  return endWhenSent(response, span, request.method)
+}
+
+/**
+ * The response, with the span ended once its body has been read to the end (a stream: an
+ * AI route's server-sent events, a large download), failed (recorded) or given up by the
+ * client (`status.interrupted`). A response without a body, or to a HEAD request (whose body
+ * is never read), ends the span now.
+ */
+const endWhenSent = (response: Response, span: Span, method: string): Response => {
+  const body = (response as { body?: unknown } | null)?.body as ReadableStream<Uint8Array> | null | undefined
+  if (typeof body?.getReader !== "function" || method === "HEAD") {
+    span.end()
+    return response
+  }
+  const reader = body.getReader()
+  const traced = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read()
+        if (!done) return controller.enqueue(value)
+        controller.close()
+        span.end()
+      } catch (error) {
+        recordFailure(span, error)
+        span.setAttribute(ERROR_TYPE, errorType(error))
+        span.end()
+        controller.error(error)
+      }
+    },
+    cancel(reason) {
+      span.setAttribute(STATUS_INTERRUPTED, true)
+      span.end()
+      return reader.cancel(reason)
+    }
+  })
+  return new Response(traced, { status: response.status, statusText: response.statusText, headers: response.headers })
 }

@@ -1,29 +1,33 @@
 /**
  * SERVER spans for `@effect/platform` HTTP servers, in the same shape as `withTracing`: the
  * caller's `traceparent`, `tracestate` and `baggage` extracted, `{method} {route}` names from
- * `HttpRouter`'s route, error status on 5xx only.
+ * `HttpRouter`'s route, error status on 5xx (and on a streamed body that fails half-way) only;
+ * the span covers the sending of a streamed body, and says when the client gave up on it.
  *
  * The platform's own server span is replaced, not doubled: `serve` turns it off.
  *
  * @since 0.1.0
  */
 import { type Span as OtelSpan, ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { BaggageRef } from "../context/Baggage.js"
 import { OtelParentSpan } from "../context/OtelParentSpan.js"
 import { extractContext } from "../context/headers.js"
 import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
 import { forwardingTracerProvider } from "../layers/globalRegistration.js"
-import { ERROR_TYPE, HTTP_ROUTE } from "../semconv.js"
+import { ERROR_TYPE, HTTP_ROUTE, STATUS_INTERRUPTED } from "../semconv.js"
 import { errorType } from "./httpAttributes.js"
 import { serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
 import { VERSION } from "../version.js"
@@ -60,6 +64,18 @@ const recordExit = (span: OtelSpan, exit: Exit.Exit<unknown, unknown>) => {
   span.setAttribute(ERROR_TYPE, errorType(Cause.squash(exit.cause)))
 }
 
+/** The response, its streamed body (if any) marking the span `status.interrupted` when the client goes away. */
+const markGivenUp = (response: HttpServerResponse.HttpServerResponse, span: OtelSpan) => {
+  const body = response.body
+  if (body._tag !== "Stream") return response
+  const marked = body.stream.pipe(Stream.ensuringWith((sent) =>
+    Effect.sync(() => {
+      if (sent._tag === "Failure" && Cause.isInterruptedOnly(sent.cause)) span.setAttribute(STATUS_INTERRUPTED, true)
+    })
+  ))
+  return HttpServerResponse.setBody(response, HttpBody.stream(marked, body.contentType, body.contentLength))
+}
+
 /**
  * The middleware. Use it through `serve`, which also turns the platform's own span off.
  *
@@ -84,18 +100,23 @@ export const middleware = (options: ServerTracingOptions = {}) =>
       const scoped = withRequestScope(extracted, tenant)
       const span = tracer.startSpan(start.name, { kind: SpanKind.SERVER, attributes: start.attributes }, scoped)
       const parent = new ServerSpan(span, start.name, start.name.split(" ")[0]!)
+      // The platform sends the response before `app` returns; a streamed body the client gave
+      // up on still ends as a success there, so the stream itself says so.
+      yield* HttpApp.appendPreResponseHandler((_request, response) => Effect.succeed(markGivenUp(response, span)))
       const exit = yield* app.pipe(
         Effect.withParentSpan(parent),
         Effect.locally(BaggageRef, baggageOf(scoped)),
         Effect.locally(TenantRef, tenant),
         Effect.exit
       )
+      // The response has been sent by now, a streamed body to its end: a stream that failed
+      // half-way shows here as a failure whose response is the 200 already sent.
       const status = HttpServerError.exitResponse(exit).status
       serverSpanEnd(span, status)
       // A failure answered with a 4xx (no such route, a bad request) is the client's error, not
       // the server's: semconv leaves such a SERVER span's status unset, as `withTracing` does.
       // After the status: a thrown error's class is a more precise `error.type` than "500".
-      if (status >= 500) recordExit(span, exit)
+      if (status < 400 || status >= 500) recordExit(span, exit)
       span.end()
       return yield* exit
     })

@@ -148,16 +148,73 @@ describe("withTracing", () => {
       received = [request instanceof NextRequestLike, request.nextUrl.pathname, await ctx.params]
       return new Response("ok")
     }, { route: "/api/items/[id]" })
-    await handler(new NextRequestLike("http://localhost:3000/api/items/42"), { params })
+    // The server sends the body; the span ends once it has.
+    await (await handler(new NextRequestLike("http://localhost:3000/api/items/42"), { params })).text()
     expect(received).toEqual([true, "/api/items/42", { id: "42" }])
     expect(serverSpan().attributes["server.address"]).toBe("localhost")
     expect(serverSpan().attributes["server.port"]).toBe(3000)
   })
 
   it("normalizes an unknown method to _OTHER", async () => {
-    await withTracing(() => new Response("ok"))(new Request("http://localhost/x", { method: "PURGE" }))
+    await (await withTracing(() => new Response("ok"))(new Request("http://localhost/x", { method: "PURGE" }))).text()
     expect(serverSpan().name).toBe("HTTP")
     expect(serverSpan().attributes).toMatchObject({ "http.request.method": "_OTHER", "http.request.method_original": "PURGE" })
+  })
+})
+
+describe("withTracing with a streamed body", () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  /** Server-sent events, as an AI route streams tokens: `count` events `gapMs` apart, then `end`. */
+  const events = (count: number, gapMs: number, end: "close" | "fail" | "never" = "close") =>
+    new ReadableStream<Uint8Array>({
+      async start(controller) {
+        for (let i = 0; i < count; i++) {
+          controller.enqueue(new TextEncoder().encode(`data: token-${i}\n\n`))
+          await sleep(gapMs)
+        }
+        if (end === "close") controller.close()
+        if (end === "fail") controller.error(new Error("model stream broke"))
+      }
+    })
+  const settled = async () => {
+    for (let i = 0; i < 50 && spans.all().every((span) => span.kind !== SpanKind.SERVER); i++) await sleep(10)
+    return serverSpan()
+  }
+  const sse = { "content-type": "text/event-stream" }
+
+  it("ends the SERVER span when the last event is sent, not when the handler returns", async () => {
+    const get = route("/sse", withTracing(() => new Response(events(4, 60), { headers: sse }), { route: "/sse" }))
+    const response = await get()
+    expect(response.headers.get("content-type")).toBe("text/event-stream")
+    const body = await response.text()
+    expect(body.match(/token-/g)).toHaveLength(4)
+    const span = await settled()
+    const durationMs = span.duration[0] * 1_000 + span.duration[1] / 1e6
+    expect(durationMs).toBeGreaterThan(200)
+    expect(span.status.code).toBe(SpanStatusCode.UNSET)
+    expect(span.attributes["http.response.status_code"]).toBe(200)
+  })
+
+  it("records an error in the middle of the stream on the span", async () => {
+    const get = route("/sse-fails", withTracing(() => new Response(events(2, 20, "fail"), { headers: sse })))
+    const response = await get()
+    await response.text().catch(() => undefined)
+    const span = await settled()
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "model stream broke" })
+    expect(span.attributes["error.type"]).toBe("Error")
+    expect(span.events.map((event) => event.name)).toEqual(["exception"])
+  })
+
+  it("ends the span when the client goes away, marked interrupted", async () => {
+    const controller = new AbortController()
+    const get = route("/sse-forever", withTracing(() => new Response(events(1, 0, "never"), { headers: sse })))
+    const response = await get({ signal: controller.signal })
+    await response.body!.getReader().read()
+    expect(spans.all().filter((span) => span.kind === SpanKind.SERVER)).toHaveLength(0)
+    controller.abort()
+    const span = await settled()
+    expect(span.attributes["status.interrupted"]).toBe(true)
+    expect(span.status.code).toBe(SpanStatusCode.UNSET)
   })
 })
 

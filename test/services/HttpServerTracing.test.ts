@@ -8,11 +8,21 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import { createServer } from "node:http"
 import { Baggage, Tenant } from "../../src/index.js"
 import { injectHeaders } from "../../src/propagation.js"
 import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
 import { TestSpans, TracingTest } from "../../src/testing.js"
+
+/** Server-sent events 60 ms apart, as an AI route streams tokens, then the end, a failure, or nothing. */
+const tokens = (count: number, end: "end" | "fail" | "never") =>
+  Stream.range(1, count).pipe(
+    Stream.schedule(Schedule.spaced("60 millis")),
+    Stream.map((i) => new TextEncoder().encode(`data: token-${i}\n\n`)),
+    Stream.concat(end === "fail" ? Stream.fail(new Error("model stream broke")) : end === "never" ? Stream.never : Stream.empty)
+  )
 
 const router = HttpRouter.empty.pipe(
   HttpRouter.get(
@@ -30,6 +40,9 @@ const router = HttpRouter.empty.pipe(
   HttpRouter.get("/missing", HttpServerResponse.text("no", { status: 404 })),
   HttpRouter.get("/unavailable", HttpServerResponse.text("down", { status: 503 })),
   HttpRouter.get("/defect", Effect.die(new TypeError("broken handler"))),
+  HttpRouter.get("/events", HttpServerResponse.stream(tokens(4, "end"), { contentType: "text/event-stream" })),
+  HttpRouter.get("/events-fail", HttpServerResponse.stream(tokens(2, "fail"), { contentType: "text/event-stream" })),
+  HttpRouter.get("/events-forever", HttpServerResponse.stream(tokens(1, "never"), { contentType: "text/event-stream" })),
   HttpRouter.get("/bad", Effect.fail(new HttpServerError.RequestError({ request: undefined as never, reason: "Decode" })))
 )
 
@@ -111,5 +124,39 @@ describe("HttpServerTracing", () => {
       expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: "broken handler" })
       expect(span.attributes).toMatchObject({ "error.type": "TypeError", "http.response.status_code": 500 })
       expect(span.events.map((event) => event.name)).toContain("exception")
+    }).pipe(Effect.provide(ServerLive)))
+
+  it.live("ends a streamed response's span with the stream: sent, failed, or given up by the client", () =>
+    Effect.gen(function*() {
+      const server = yield* HttpServer.HttpServer
+      const port = (server.address as HttpServer.TcpAddress).port
+      const spans = yield* TestSpans
+      const serverSpans = (path: string) =>
+        Effect.map(spans.all, (all) => all.filter((span) => span.kind === SpanKind.SERVER && span.attributes["url.path"] === path))
+      const settle = (path: string) =>
+        Effect.flatMap(serverSpans(path), (found) => found.length === 1 ? Effect.succeed(found[0]!) : Effect.fail(`pending ${path}: ${found.length}`)).pipe(
+          Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.compose(Schedule.recurs(100))))
+        )
+
+      const body = yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/events`).then((r) => r.text()))
+      expect(body.match(/token-/g)).toHaveLength(4)
+      const sent = yield* settle("/events")
+      expect(sent.duration[0] * 1_000 + sent.duration[1] / 1e6).toBeGreaterThan(150)
+      expect(sent.status.code).toBe(SpanStatusCode.UNSET)
+
+      yield* Effect.promise(() => fetch(`http://127.0.0.1:${port}/events-fail`).then((r) => r.text()).catch(() => ""))
+      const failed = yield* settle("/events-fail")
+      expect(failed.status).toEqual({ code: SpanStatusCode.ERROR, message: "model stream broke" })
+      expect(failed.events.map((event) => event.name)).toEqual(["exception"])
+
+      const controller = new AbortController()
+      const reader = yield* Effect.promise(() =>
+        fetch(`http://127.0.0.1:${port}/events-forever`, { signal: controller.signal }).then((r) => r.body!.getReader())
+      )
+      yield* Effect.promise(() => reader.read())
+      expect(yield* serverSpans("/events-forever")).toHaveLength(0)
+      controller.abort()
+      const gone = yield* settle("/events-forever")
+      expect(gone.attributes["status.interrupted"]).toBe(true)
     }).pipe(Effect.provide(ServerLive)))
 })
