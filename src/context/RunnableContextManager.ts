@@ -20,7 +20,7 @@ import type { AsyncLocalStorage } from "node:async_hooks"
 export class RunnableContextManager extends AsyncLocalStorageContextManager {
   // The parent keeps its AsyncLocalStorage private; this is the same instance (should a later
   // version rename it, `with` serves instead).
-  private readonly storage = (this as unknown as { _asyncLocalStorage?: AsyncLocalStorage<Context> })._asyncLocalStorage
+  readonly storage = (this as unknown as { _asyncLocalStorage?: AsyncLocalStorage<Context> })._asyncLocalStorage
 
   /** `context.with(ctx, fn)` for a callback without arguments. */
   run<T>(ctx: Context, fn: () => T): T {

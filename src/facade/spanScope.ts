@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { type Context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
-import { runInContext } from "../layers/globalRegistration.js"
+import { type Context, context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
+import { contextStorage } from "../layers/globalRegistration.js"
 import { asText } from "../redaction/asText.js"
 
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
@@ -40,10 +40,10 @@ const endOpen = (span: Span) => {
  * await withSpanActive(span, context.active(), async () => doWork())
  * ```
  */
-export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R, hooks: SpanHooks = noHooks): R =>
+export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R, hooks: SpanHooks = noHooks): R => {
   // `then` is called inside the span's context too: lazy thenables (Prisma's queries) start
   // only when it is called, and must start under the span.
-  runInContext(trace.setSpan(parent, span), () => {
+  const run = () => {
     let result: R
     try {
       result = fn(span)
@@ -65,7 +65,12 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
         throw error
       }
     ) as R
-  })
+  }
+  // Straight into the AsyncLocalStorage: each frame here is one per level of a recursion.
+  const active = trace.setSpan(parent, span)
+  const storage = contextStorage()
+  return storage === undefined ? context.with(active, run) : storage.run(active, run)
+}
 
 const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
   hooks.beforeRecord?.(error)

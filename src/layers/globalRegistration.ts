@@ -146,6 +146,18 @@ export const runInContext = <T>(ctx: Context, fn: () => T): T =>
   registry.contextManager !== undefined ? registry.contextManager.run(ctx, fn) : context.with(ctx, fn)
 
 /**
+ * The AsyncLocalStorage behind our context manager when it is the global one: callers that
+ * nest without bound (a recursive `traceAsync`) run in it with no frame of ours in between.
+ *
+ * @example
+ * ```ts
+ * const storage = contextStorage()
+ * storage === undefined ? context.with(ctx, fn) : storage.run(ctx, fn)
+ * ```
+ */
+export const contextStorage = () => registry.contextManager?.storage
+
+/**
  * Makes a provider and propagator the active ones until the returned function is called.
  *
  * @example
