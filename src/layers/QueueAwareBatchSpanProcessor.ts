@@ -20,6 +20,7 @@ import {
   type SpanProcessor
 } from "@opentelemetry/sdk-trace-base"
 import { CompactSpan } from "./CompactSpan.js"
+import type { Drainable } from "./crashFlush.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
 // Once per process (on globalThis, like the registry: two copies of this module share it).
@@ -43,9 +44,11 @@ const warnFirstDrop = (maxQueueSize: number) => {
  * new QueueAwareBatchSpanProcessor(exporter, { maxQueueSize: 100, maxExportBatchSize: 10 }, stats)
  * ```
  */
-export class QueueAwareBatchSpanProcessor implements SpanProcessor {
+export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
   private queued = 0
   private stopped = false
+  /** Queued, or handed to the exporter and not yet answered: what a crash would lose. */
+  private readonly undelivered = new Set<ReadableSpan>()
   private readonly inner: BatchSpanProcessor
   private readonly maxQueueSize: number
 
@@ -54,7 +57,10 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor {
     const watched: SpanExporter = {
       export: (spans: Array<ReadableSpan>, resultCallback: (result: ExportResult) => void) => {
         this.queued -= spans.length
-        exporter.export(spans, resultCallback)
+        exporter.export(spans, (result) => {
+          for (const span of spans) this.undelivered.delete(span)
+          resultCallback(result)
+        })
       },
       shutdown: () => exporter.shutdown(),
       forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve()
@@ -76,7 +82,16 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor {
     }
     this.queued++
     // What waits for export is the compact copy (tail sampling hands over copies already); the live span can go.
-    this.inner.onEnd(span instanceof CompactSpan ? span : new CompactSpan(span))
+    const copy = span instanceof CompactSpan ? span : new CompactSpan(span)
+    this.undelivered.add(copy)
+    this.inner.onEnd(copy)
+  }
+
+  /** The spans queued or in an export not yet answered, taken out for a last synchronous send. */
+  drain(): Array<ReadableSpan> {
+    const spans = [...this.undelivered]
+    this.undelivered.clear()
+    return spans
   }
 
   forceFlush(): Promise<void> {

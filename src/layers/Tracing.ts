@@ -24,6 +24,7 @@ import { TELEMETRY_DISTRO_NAME, TELEMETRY_DISTRO_VERSION } from "../semconv.js"
 import { VERSION } from "../version.js"
 import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
 import { installDiagLogger } from "./diagLogger.js"
+import { flushOnCrash, OpenSpans } from "./crashFlush.js"
 import { ExportControl } from "./exportRetries.js"
 import { makeHttpPolicy } from "./httpPolicy.js"
 import { layerEffectTracer } from "./effectTracer.js"
@@ -33,7 +34,7 @@ import { makeOtlpExporter, makeOtlpMetricExporter } from "./otlpExporter.js"
 import { makePropagator } from "./propagator.js"
 import { CountingSampler, makeSampler } from "./sampler.js"
 import { QueueAwareBatchSpanProcessor } from "./QueueAwareBatchSpanProcessor.js"
-import { RedactingSpanExporter } from "./RedactingSpanExporter.js"
+import { type ExportPolicy, RedactingSpanExporter } from "./RedactingSpanExporter.js"
 import { randomFlagTracerProvider } from "./RandomFlagTracerProvider.js"
 import { redactingTracerProvider } from "./RedactingTracerProvider.js"
 import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
@@ -49,15 +50,12 @@ const makeExporter = (
 ): SpanExporter =>
   name === "otlp" ? makeOtlpExporter(settings.otlp, settings.batch.exportTimeoutMillis, control) : new ConsoleSpanExporter()
 
-/** The processors that hand sampled spans to the exporters, each exporter behind redaction and the length limit. */
-const makeExportProcessors = (
-  settings: TracingSettings,
-  stats: TracingStatsCounters,
-  control: ExportControl
-): Array<SpanProcessor> => {
-  const exporters = settings.exporters.map((name) => makeExporter(name, settings, control))
-  if (settings.spanExporter !== undefined) exporters.push(settings.spanExporter)
-  const policy = {
+/**
+ * The processors that hand sampled spans to the exporters, each exporter behind redaction and
+ * the length limit; and the OTLP exporter's queue, which a crash drains.
+ */
+const makeExportProcessors = (settings: TracingSettings, stats: TracingStatsCounters, control: ExportControl) => {
+  const policy: ExportPolicy = {
     redaction: settings.redaction.enabled ? settings.redaction : undefined,
     attributeValueLengthLimit: settings.spanLimits.attributeValueLengthLimit
   }
@@ -65,12 +63,15 @@ const makeExportProcessors = (
     policy.redaction === undefined && policy.attributeValueLengthLimit === Infinity
       ? exporter
       : new RedactingSpanExporter(exporter, policy)
-  return [
-    ...exporters.map((exporter) =>
-      new QueueAwareBatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch, stats)
-    ),
+  const batched = (exporter: SpanExporter) =>
+    new QueueAwareBatchSpanProcessor(new MonitoredSpanExporter(redacted(exporter), stats), settings.batch, stats)
+  const queues = settings.exporters.map((name) => ({ name, queue: batched(makeExporter(name, settings, control)) }))
+  const processors: Array<SpanProcessor> = [
+    ...queues.map(({ queue }) => queue),
+    ...(settings.spanExporter === undefined ? [] : [batched(settings.spanExporter)]),
     ...(settings.syncSpanExporter === undefined ? [] : [new SimpleSpanProcessor(redacted(settings.syncSpanExporter))])
   ]
+  return { processors, policy, otlpQueue: queues.find(({ name }) => name === "otlp")?.queue }
 }
 
 const makeResource = (settings: TracingSettings) =>
@@ -87,7 +88,9 @@ const makeResource = (settings: TracingSettings) =>
  * processors and the exporters' processors, and the sampler and the propagator consult it.
  */
 const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters, control: ExportControl) => {
-  const exportProcessors = makeExportProcessors(settings, stats, control)
+  const { otlpQueue, policy, processors: exportProcessors } = makeExportProcessors(settings, stats, control)
+  // Only what goes over OTLP can be sent synchronously when the process dies.
+  const open = otlpQueue === undefined ? undefined : new OpenSpans()
   const tail = settings.tailSampling === undefined
     ? undefined
     : new TailSamplingSpanProcessor(settings.tailSampling, exportProcessors)
@@ -101,13 +104,15 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters, co
     // Values are cut at export, after redaction (a cut secret is no longer recognisable).
     spanLimits: { ...settings.spanLimits, attributeValueLengthLimit: Infinity },
     spanProcessors: [
+      ...(open === undefined ? [] : [open]),
       new StatsSpanProcessor(stats),
       new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
       ...(tail === undefined ? exportProcessors : [tail]),
       ...settings.spanProcessors
     ]
   })
-  return { provider, isTailKept: tail === undefined ? undefined : (traceId: string) => tail.isKept(traceId) }
+  const crash = open === undefined || otlpQueue === undefined ? undefined : { open, queues: [otlpQueue], settings, policy }
+  return { provider, crash, isTailKept: tail === undefined ? undefined : (traceId: string) => tail.isKept(traceId) }
 }
 
 /**
@@ -167,10 +172,14 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
     yield* installDiagLogger(settings.logLevel)
     const stats = new TracingStatsCounters()
     const control = new ExportControl()
-    const { isTailKept, provider, reader } = yield* Effect.acquireRelease(
+    const { crash, isTailKept, provider, reader } = yield* Effect.acquireRelease(
       Effect.sync(() => ({ ...makeProvider(settings, stats, control), reader: makeMetricReader(settings, control) })),
       ({ provider, reader }) => shutdownAll(control, [provider, reader], settings.shutdownTimeoutMillis)
     )
+    if (crash !== undefined) {
+      // Released before the provider's shutdown (finalizers run in reverse): that one flushes.
+      yield* Effect.acquireRelease(Effect.sync(() => flushOnCrash(crash)), (stop) => Effect.sync(stop))
+    }
     if (reader !== undefined) {
       reader.setMetricProducer(yield* Effect.provideService(Metrics.makeProducer, Resource.Resource, makeResource(settings)))
     }
