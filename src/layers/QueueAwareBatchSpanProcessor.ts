@@ -84,6 +84,8 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
     // What waits for export is the compact copy (tail sampling hands over copies already); the live span can go.
     const copy = span instanceof CompactSpan ? span : new CompactSpan(span)
     this.undelivered.add(copy)
+    // An exporter that never answers must not make this grow: past twice the queue, the oldest go.
+    if (this.undelivered.size > 2 * this.maxQueueSize) this.undelivered.delete(this.undelivered.values().next().value!)
     this.inner.onEnd(copy)
   }
 

@@ -43,16 +43,20 @@ export interface Drainable {
   drain(): Array<ReadableSpan>
 }
 
-// The child: reads the request body from stdin, POSTs it, exits 0 on a 2xx.
+// The child: reads `{ url, headers }` (one JSON line) and the request body from stdin, POSTs
+// it, exits 0 on a 2xx. Nothing goes on its command line, which other users can read (`ps`):
+// the headers usually hold a credential.
 const SEND = `
-const [url, headers] = process.argv.slice(1)
 const chunks = []
 process.stdin.on("data", (chunk) => chunks.push(chunk)).on("end", () => {
+  const input = Buffer.concat(chunks)
+  const newline = input.indexOf(10)
+  const { url, headers } = JSON.parse(input.subarray(0, newline).toString())
   const { request } = require(url.startsWith("https:") ? "node:https" : "node:http")
-  const req = request(url, { method: "POST", headers: JSON.parse(headers) }, (res) => {
+  const req = request(url, { method: "POST", headers }, (res) => {
     res.resume().on("end", () => process.exit(res.statusCode >= 200 && res.statusCode < 300 ? 0 : 1))
   })
-  req.on("error", () => process.exit(1)).end(Buffer.concat(chunks))
+  req.on("error", () => process.exit(1)).end(input.subarray(newline + 1))
 })`
 
 /**
@@ -75,8 +79,9 @@ export const sendNow = (
   const body = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(ready)
   if (body === undefined) return false
   const headers = { ...settings.otlp.headers, "Content-Type": json ? "application/json" : "application/x-protobuf" }
-  const sent = spawnSync(process.execPath, ["-e", SEND, settings.otlp.url, JSON.stringify(headers)], {
-    input: body,
+  const target = Buffer.from(`${JSON.stringify({ url: settings.otlp.url, headers })}\n`)
+  const sent = spawnSync(process.execPath, ["-e", SEND], {
+    input: Buffer.concat([target, body]),
     timeout: budgetMillis,
     stdio: ["pipe", "ignore", "ignore"],
     // The child must not inherit loaders or inspector flags meant for the application.

@@ -19,12 +19,14 @@ afterAll(() => receiver.close())
 
 const run = async (mode: string) => {
   const child = spawn(process.execPath, ["--import", "tsx", fixture, mode], {
-    env: { PATH: process.env.PATH ?? "", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+    env: { PATH: process.env.PATH ?? "", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=k-123" },
     stdio: ["ignore", "ignore", "pipe"]
   })
   let stderr = ""
   child.stderr!.on("data", (chunk) => (stderr += chunk))
   const [code] = await once(child, "exit")
+  // Sent with the configured headers (handed to the sending child on stdin, not its command line).
+  for (const request of receiver.requests) expect(request.headers["x-api-key"]).toBe("k-123")
   return { code, stderr, spans: receiver.spans }
 }
 
