@@ -16,12 +16,16 @@ import { spawnSync } from "node:child_process"
 import type { TracingSettings } from "../config.js"
 import { type ExportPolicy, readySpan } from "./RedactingSpanExporter.js"
 
-/** The recording spans started and not yet ended. */
+/** At most this many open spans are remembered: a span the application never ends must not pile up. */
+const MAX_OPEN = 10_000
+
+/** The recording spans started and not yet ended (the most recent `MAX_OPEN`). */
 export class OpenSpans implements SpanProcessor {
   readonly open = new Set<Span>()
 
   onStart(span: Span, _parentContext: Context): void {
     this.open.add(span)
+    if (this.open.size > MAX_OPEN) this.open.delete(this.open.values().next().value!)
   }
 
   onEnd(span: ReadableSpan): void {
