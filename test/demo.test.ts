@@ -37,4 +37,5 @@ it("npm start's demo serves its routes on its embedded defaults and prints each 
   expect(fail).toMatch(/ERROR: this route fails on purpose {2}route=\/api\/fail status=500$/m)
   expect(stdout).not.toContain("\x1b[31m")
   expect(stdout).toContain("GET /api/fail → 500")
-})
+  // The demo starts PGlite and a server in a fresh process: slow on a loaded 2-core machine.
+}, 120_000)
