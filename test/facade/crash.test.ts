@@ -46,6 +46,16 @@ describe("a dying process", () => {
     }, 30_000)
   }
 
+  it("masks secrets in the crash's message and stack before sending them (JSON, after a newline)", async () => {
+    const { code, spans } = await run("throw-secret")
+    expect(code).toBe(1)
+    const open = spans.find((span) => span.name === "in-flight")!
+    const sent = JSON.stringify([open.status, open.events], (_, value) => (typeof value === "bigint" ? String(value) : value))
+    expect(sent).toContain("exception")
+    expect(sent).not.toContain("sk-live-4f3c2b1a0987654321abcdef")
+    expect(sent).not.toContain("eyJhbGciOiJIUzI1NiJ9")
+  }, 30_000)
+
   it("process.exit(): delivers every span, the open one ended with the exit code", async () => {
     const { code, spans } = await run("exit")
     expect(code).toBe(3)
