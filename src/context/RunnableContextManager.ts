@@ -1,13 +1,18 @@
 /**
- * The OpenTelemetry AsyncLocalStorage context manager, with a direct way in for the Effect
+ * The OpenTelemetry AsyncLocalStorage context manager, with direct ways in for the Effect
  * tracer: Effect asks for the fiber's context around every operation (dozens per span), so
- * the API's indirections (global lookup and version check, argument spreading) add up there.
+ * the API's indirections (global lookup and version check, argument spreading) add up there,
+ * and on Node 24, where AsyncLocalStorage is built on AsyncContextFrame, every `run` copies the
+ * frame twice (in and out, about 0.6 µs): an `AsyncResource` made once in a context enters it
+ * again for the price of a pointer swap (about 0.05 µs on every line from 20 to 26).
  *
  * @since 0.1.0
  */
 import type { Context } from "@opentelemetry/api"
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks"
-import type { AsyncLocalStorage } from "node:async_hooks"
+import { type AsyncLocalStorage, AsyncResource } from "node:async_hooks"
+
+const ENTERABLE = "blipee.tracing.context"
 
 /**
  * @example
@@ -25,5 +30,15 @@ export class RunnableContextManager extends AsyncLocalStorageContextManager {
   /** `context.with(ctx, fn)` for a callback without arguments. */
   run<T>(ctx: Context, fn: () => T): T {
     return this.storage === undefined ? this.with(ctx, fn) : this.storage.run(ctx, fn)
+  }
+
+  /** The caller's whole async context, to enter again with `scope.runInAsyncScope(fn)`. */
+  capture(): AsyncResource {
+    return new AsyncResource(ENTERABLE)
+  }
+
+  /** `base`'s async context (other AsyncLocalStorage values included) with `ctx` as the OpenTelemetry one. */
+  enterable(ctx: Context, base: AsyncResource): AsyncResource {
+    return base.runInAsyncScope(() => this.run(ctx, () => this.capture()))
   }
 }

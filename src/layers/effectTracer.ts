@@ -33,12 +33,13 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
+import type { AsyncResource } from "node:async_hooks"
 import { BaggageRef } from "../context/Baggage.js"
 import { externalSpanContext } from "../context/bridge.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
 import { STATUS_INTERRUPTED } from "../semconv.js"
-import { runInContext } from "./globalRegistration.js"
+import { runInContext, runnableContextManager } from "./globalRegistration.js"
 
 /** The brand `@effect/opentelemetry` gives its spans: `currentOtelSpan` returns their `span`. */
 const OtelSpanBrand: unique symbol = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan") as never
@@ -171,24 +172,27 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   }
 }
 /**
- * The OpenTelemetry context a fiber started in, and the fiber that found it. A forked fiber
- * inherits its parent's, so it does not depend on where the scheduler first runs it.
+ * The OpenTelemetry context a fiber started in, the way back into the whole async context it
+ * started in (when our context manager is the global one), and the fiber that found them. A
+ * forked fiber inherits its parent's, so it does not depend on where the scheduler first runs it.
  */
 interface Home {
   readonly context: OtelContext
+  readonly scope: AsyncResource | undefined
   readonly owner: RuntimeFiber
 }
 const homeRef = FiberRef.unsafeMake<Home | undefined>(undefined)
 
-/** What the context of a fiber was last built from, and that context. */
+/** What the context of a fiber was last built from, that context, and the way into it. */
 interface ContextCache {
-  readonly home: OtelContext
+  readonly home: Home
   /** The fiber's (immutable) FiberRefs: while they stay the same object, nothing changed. */
   refs: unknown
   span: Tracer.AnySpan | undefined
   baggage: unknown
   tenant: unknown
   context: OtelContext
+  scope: AsyncResource | undefined
 }
 const cacheKey = Symbol.for("@blipee/tracing/fiber-otel-context")
 
@@ -218,36 +222,50 @@ const buildContext = (home: OtelContext, span: Tracer.AnySpan | undefined, bagga
   return current === undefined ? scoped : withParent(scoped, current)
 }
 
-/** The fiber's OpenTelemetry context, rebuilt only when its span, baggage or tenant changed. */
-const fiberContext = (fiber: RuntimeFiber): OtelContext => {
+/** The way into `context` from the fiber's home: the home's own when nothing was added to it. */
+const scopeFor = (home: Home, context: OtelContext): AsyncResource | undefined =>
+  context === home.context || home.scope === undefined ? home.scope : runnableContextManager()?.enterable(context, home.scope)
+
+/**
+ * A fiber's first home: a running fiber's it inherited (a fork's), else the caller's context.
+ * A fiber resumes wherever its last awaited promise settled (inside a finished span's context,
+ * or another request's): the context it started in is the one that counts. One inherited from
+ * a finished fiber is stale: a runtime hands every fiber it starts the refs of the fiber that
+ * built it (a ManagedRuntime built in one request's context), and a fiber a runtime starts runs
+ * at once, in its caller's context.
+ */
+const findHome = (fiber: RuntimeFiber): Home => {
+  const inherited = fiber.getFiberRef(homeRef)
+  if (inherited !== undefined && inherited.owner.unsafePoll() === null) return inherited
+  const home: Home = { context: otelContext.active(), scope: runnableContextManager()?.capture(), owner: fiber }
+  fiber.setFiberRef(homeRef, home)
+  return home
+}
+
+/** The fiber's OpenTelemetry context and the way into it, rebuilt only when its span, baggage or tenant changed. */
+const fiberContext = (fiber: RuntimeFiber): ContextCache => {
   let cache = fiber[cacheKey]
   const refs = fiber._fiberRefs
-  if (cache !== undefined && refs !== undefined && cache.refs === refs) return cache.context
+  if (cache !== undefined && refs !== undefined && cache.refs === refs) return cache
   const span = fiber.currentSpan
   const baggage = fiber.getFiberRef(BaggageRef)
   const tenant = fiber.getFiberRef(TenantRef)
   if (cache === undefined) {
-    // A fiber resumes wherever its last awaited promise settled (inside a finished span's
-    // context, or another request's): the context it started in is the one that counts.
-    // One inherited from a running fiber is a fork's; one from a finished fiber is stale: a
-    // runtime hands every fiber it starts the refs of the fiber that built it (a ManagedRuntime
-    // built in one request's context), and a fiber a runtime starts runs at once, in its
-    // caller's context.
-    const inherited = fiber.getFiberRef(homeRef)
-    const home = inherited !== undefined && inherited.owner.unsafePoll() === null ? inherited.context : otelContext.active()
-    fiber.setFiberRef(homeRef, { context: home, owner: fiber })
-    cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context: buildContext(home, span, baggage, tenant) }
+    const home = findHome(fiber)
+    const context = buildContext(home.context, span, baggage, tenant)
+    cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context, scope: scopeFor(home, context) }
     fiber[cacheKey] = cache
-    return cache.context
+    return cache
   }
   cache.refs = refs
   if (cache.span !== span || cache.baggage !== baggage || cache.tenant !== tenant) {
     cache.span = span
     cache.baggage = baggage
     cache.tenant = tenant
-    cache.context = buildContext(cache.home, span, baggage, tenant)
+    cache.context = buildContext(cache.home.context, span, baggage, tenant)
+    cache.scope = scopeFor(cache.home, cache.context)
   }
-  return cache.context
+  return cache
 }
 
 /**
@@ -282,7 +300,8 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
       return new BridgeSpan(otelTracer, name, effectParent, context, spanLinks.slice(), startTime, kind, parentContext, options?.attributes)
     },
     context(execution, fiber) {
-      return runInContext(fiberContext(fiber as unknown as RuntimeFiber), execution)
+      const cache = fiberContext(fiber as unknown as RuntimeFiber)
+      return cache.scope === undefined ? runInContext(cache.context, execution) : cache.scope.runInAsyncScope(execution)
     }
   })
 

@@ -158,6 +158,16 @@ export const runInContext = <T>(ctx: Context, fn: () => T): T =>
 export const contextStorage = () => registry.contextManager?.storage
 
 /**
+ * Our context manager when it is the global one.
+ *
+ * @example
+ * ```ts
+ * const scope = runnableContextManager()?.capture()
+ * ```
+ */
+export const runnableContextManager = () => registry.contextManager
+
+/**
  * Makes a provider and propagator the active ones until the returned function is called.
  *
  * @example

@@ -1,6 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
+import { AsyncLocalStorage } from "node:async_hooks"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { runTraced, shutdownTracing, traceAsync, tracer, tracingHealth } from "../../src/index.js"
 import { initTestTracing } from "../../src/testing.js"
@@ -259,6 +260,36 @@ describe("one trace across the facade, Effect and the plain OpenTelemetry API", 
       expect(parentOf(`fiber-${i}`)).toBe(idOf("fibers"))
       expect(parentOf(`facade-${i}`)).toBe(idOf(`fiber-${i}`))
     }
+  })
+})
+
+describe("an application's own AsyncLocalStorage inside Effect", () => {
+  it("is the value the fiber started with, in every operation and after awaits, beside the fiber's span", async () => {
+    const requestId = new AsyncLocalStorage<string>()
+    // A promise that settles inside another request's context, as a shared connection pool's do.
+    let settle!: () => void
+    const settledElsewhere = requestId.run("request-b", () => new Promise<void>((resolve) => (settle = resolve)))
+    const seen = await requestId.run("request-a", () =>
+      runTraced(
+        Effect.gen(function*() {
+          const first = requestId.getStore()
+          yield* Effect.sync(() => setTimeout(() => requestId.run("request-b", settle), 1))
+          yield* Effect.promise(() => settledElsewhere)
+          const afterForeign = requestId.getStore()
+          yield* Effect.sleep(1)
+          const inPromise = yield* Effect.promise(async () => {
+            await sleep(1)
+            return [requestId.getStore(), trace.getActiveSpan()?.spanContext().spanId] as const
+          })
+          const inChild = yield* Effect.sync(() => requestId.getStore()).pipe(Effect.withSpan("als-child"))
+          return { first, afterForeign, inPromise, inChild, span: (yield* Effect.currentSpan).spanId }
+        }).pipe(Effect.withSpan("als-root"))
+      ))
+    expect(seen.first).toBe("request-a")
+    expect(seen.afterForeign).toBe("request-a")
+    expect(seen.inPromise).toEqual(["request-a", seen.span])
+    expect(seen.inChild).toBe("request-a")
+    expect(parentOf("als-child")).toBe(idOf("als-root"))
   })
 })
 
