@@ -36,7 +36,7 @@ export { ConsoleSpanExporter, renderWaterfall } from "./layers/ConsoleSpanExport
 export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 
 // Services
-export * as HttpServerTracing from "./services/HttpServerTracing.js"
+export { MissingPackageError } from "./services/optionalPackage.js"
 export { DbClient, DbConnectionError, DbError } from "./services/DbClient.js"
 export { TracedHttpClient } from "./services/TracedHttpClient.js"
 export { AiClient } from "./services/AiClient.js"

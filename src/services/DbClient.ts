@@ -21,7 +21,8 @@ import {
   PRISMA_ARGS_SHAPE
 } from "../semconv.js"
 import { maskEchoesInError, parameterColumns, parameterValue } from "../redaction/sqlParameters.js"
-import { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "./dbDriver.js"
+import { type DbConnection, type DbDriver, pgliteDriver, pgPoolDriver } from "./dbDriver.js"
+import { importOptional, type MissingPackageError } from "./optionalPackage.js"
 import { queryFailureAttributes, querySpan, sqlStateOf, transactionAttributes } from "./dbSpan.js"
 
 /** A statement the database refused; `sqlState` is its SQLSTATE (`42601`, `23505`, ...). */
@@ -283,11 +284,18 @@ export class DbClient extends Context.Tag("@blipee/tracing/DbClient")<DbClient, 
    * On a PostgreSQL server through node-postgres' pool (`connectionString`, `host`, ... or the
    * `PG*` environment variables). The pool is closed with the layer.
    */
-  static layerPg(config: PoolConfig = {}, options: DbClientOptions = {}): Layer.Layer<DbClient, DbConnectionError> {
-    return layerDriver(Effect.tryPromise({
-      try: () => pgDriver(config),
-      catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
-    }), options)
+  static layerPg(
+    config: PoolConfig = {},
+    options: DbClientOptions = {}
+  ): Layer.Layer<DbClient, DbConnectionError | MissingPackageError> {
+    return layerDriver(
+      Effect.flatMap(importOptional("pg", "DbClient.layerPg", () => import("pg")), ({ default: pg }) =>
+        Effect.try({
+          try: () => pgPoolDriver(pg, config),
+          catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
+        })),
+      options
+    )
   }
 
   /**
@@ -296,22 +304,25 @@ export class DbClient extends Context.Tag("@blipee/tracing/DbClient")<DbClient, 
    */
   static layerPglite(
     options: { readonly dataDir?: string; readonly instance?: PGlite } & DbClientOptions = {}
-  ): Layer.Layer<DbClient, DbConnectionError> {
-    return layerDriver(Effect.tryPromise({
-      try: async () => {
-        if (options.instance !== undefined) return pgliteDriver(options.instance, { closeOnRelease: false })
-        const { PGlite } = await import("@electric-sql/pglite")
-        return pgliteDriver(await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir }))
-      },
-      catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
-    }), options)
+  ): Layer.Layer<DbClient, DbConnectionError | MissingPackageError> {
+    if (options.instance !== undefined) {
+      return layerDriver(Effect.succeed(pgliteDriver(options.instance, { closeOnRelease: false })), options)
+    }
+    return layerDriver(
+      Effect.flatMap(
+        importOptional("@electric-sql/pglite", "DbClient.layerPglite", () => import("@electric-sql/pglite")),
+        ({ PGlite }) =>
+          Effect.tryPromise({
+            try: async () => pgliteDriver(await PGlite.create(options.dataDir === undefined ? {} : { dataDir: options.dataDir })),
+            catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
+          })
+      ),
+      options
+    )
   }
 }
 
-const layerDriver = (
-  open: Effect.Effect<DbDriver, DbConnectionError>,
-  options: DbClientOptions
-): Layer.Layer<DbClient, DbConnectionError> =>
+const layerDriver = <E>(open: Effect.Effect<DbDriver, E>, options: DbClientOptions): Layer.Layer<DbClient, E> =>
   Layer.scoped(
     DbClient,
     Effect.map(

@@ -29,8 +29,10 @@ export interface DbDriver {
  * const driver = await pgDriver({ connectionString: process.env.DATABASE_URL })
  * ```
  */
-export const pgDriver = async (config: PoolConfig): Promise<DbDriver> => {
-  const { default: pg } = await import("pg")
+export const pgDriver = async (config: PoolConfig): Promise<DbDriver> => pgPoolDriver((await import("pg")).default, config)
+
+/** node-postgres with a pool, from the loaded `pg` module. */
+export const pgPoolDriver = (pg: { readonly Pool: typeof Pool }, config: PoolConfig): DbDriver => {
   const pool: Pool = new pg.Pool(config)
   // An idle client's error (the server restarting) must not crash the process.
   pool.on("error", () => {})

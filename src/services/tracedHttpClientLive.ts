@@ -1,0 +1,143 @@
+/**
+ * The implementation behind `TracedHttpClient`'s layers, loaded when one is built (it brings
+ * `@effect/platform`'s client, which an application that only uses the facade never loads).
+ *
+ * @since 0.1.0
+ */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
+import { SpanKind, trace } from "@opentelemetry/api"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import { currentOtelContext } from "../context/bridge.js"
+import { injectContext } from "../context/headers.js"
+import { withoutBaggage } from "../context/scope.js"
+import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
+import { VERSION } from "../version.js"
+import { type ClientFailure, clientSpanFailure, clientSpanResponse, clientSpanStart } from "./httpClientSpan.js"
+import { currentSendsBaggage, currentUrlTemplate } from "./httpClientRefs.js"
+import { TracedHttpClient, type TracedHttpClientOptions } from "./TracedHttpClient.js"
+
+const tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
+
+/** How often each request object was sent: `HttpClient.retry` sends the same one again. */
+const attempts = new WeakMap<HttpClientRequest.HttpClientRequest, number>()
+
+const isTimeout = (cause: Cause.Cause<unknown>) =>
+  Cause.failureOption(cause).pipe((failure) =>
+    failure._tag === "Some" && HttpClientError.isHttpClientError(failure.value) &&
+    failure.value._tag === "RequestError" && Cause.isTimeoutException(failure.value.cause)
+  )
+
+const failureOf = (cause: Cause.Cause<unknown>): ClientFailure =>
+  Cause.isInterruptedOnly(cause) ? "cancelled" : isTimeout(cause) ? "timeout" : "error"
+
+type WithSource = { readonly source?: { readonly httpVersion?: unknown }; readonly original?: WithSource }
+
+/**
+ * The HTTP version of the response, which only the Node client exposes (as its
+ * `IncomingMessage`, possibly inside the platform's interruptible wrapper).
+ */
+const protocolVersionOf = (response: HttpClientResponse.HttpClientResponse): string | undefined => {
+  const withSource = response as unknown as WithSource
+  const version = (withSource.source ?? withSource.original?.source)?.httpVersion
+  return typeof version === "string" ? version : undefined
+}
+
+const execute = (
+  base: HttpClient.HttpClient,
+  request: HttpClientRequest.HttpClientRequest,
+  options: TracedHttpClientOptions
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+  Effect.gen(function*() {
+    const registration = activeRegistration()
+    const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+    if (registration === undefined || Either.isLeft(url) || !registration.http.traces(url.right)) {
+      return yield* base.execute(request)
+    }
+    const policy = registration.http
+    const resendCount = attempts.get(request) ?? 0
+    attempts.set(request, resendCount + 1)
+    const parent = yield* currentOtelContext
+    const { name, attributes } = clientSpanStart({
+      method: request.method,
+      url: url.right,
+      headers: request.headers,
+      template: yield* FiberRef.get(currentUrlTemplate),
+      resendCount
+    }, policy)
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
+    const sendsBaggage = yield* FiberRef.get(currentSendsBaggage)
+    const carried = trace.setSpan(sendsBaggage ? parent : withoutBaggage(parent), span)
+    const sent = policy.propagates(url.right)
+      ? HttpClientRequest.setHeaders(request, injectContext({} as Record<string, string>, carried))
+      : request
+    const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
+    const attempt = timeout === undefined ? base.execute(sent) : base.execute(sent).pipe(
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () =>
+          new HttpClientError.RequestError({
+            request: sent,
+            reason: "Transport",
+            description: `no response within ${Duration.format(timeout)}`,
+            cause: new Cause.TimeoutException()
+          })
+      })
+    )
+    return yield* attempt.pipe(
+      Effect.onExit((exit) =>
+        Effect.sync(() => {
+          if (Exit.isSuccess(exit)) {
+            clientSpanResponse(span, {
+              status: exit.value.status,
+              headers: exit.value.headers,
+              protocolVersion: protocolVersionOf(exit.value)
+            }, policy)
+          } else {
+            clientSpanFailure(span, Cause.squash(exit.cause), failureOf(exit.cause))
+          }
+          span.end()
+        })
+      )
+    )
+  }).pipe(
+    // Ours replaces the platform's span and its traceparent/b3 propagation.
+    Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+    Effect.locally(HttpClient.currentTracerPropagation, false)
+  )
+
+/**
+ * Wraps any platform `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * const client = traced(yield* HttpClient.HttpClient, { timeout: "5 seconds" })
+ * ```
+ */
+export const traced = (base: HttpClient.HttpClient, options: TracedHttpClientOptions = {}): HttpClient.HttpClient =>
+  HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (request) => Effect.flatMap(request, (req) => execute(base, req, options)),
+    Effect.succeed
+  )
+
+/** The traced client over the `HttpClient` in context. */
+export const layer = (options: TracedHttpClientOptions): Layer.Layer<TracedHttpClient, never, HttpClient.HttpClient> =>
+  Layer.effect(TracedHttpClient, Effect.map(HttpClient.HttpClient, (base) => traced(base, options)))
+
+/** Over `fetch`. */
+export const layerFetch = (options: TracedHttpClientOptions): Layer.Layer<TracedHttpClient> =>
+  layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** The platform `HttpClient` in context, traced. */
+export const layerReplace = (options: TracedHttpClientOptions): Layer.Layer<HttpClient.HttpClient, never, HttpClient.HttpClient> =>
+  Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, (base) => traced(base, options)))
