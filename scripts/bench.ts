@@ -284,6 +284,22 @@ const memory = {
 }
 const disabledFacade = await probe(["disabled"]) as { untraced: number; traceAsync: number }
 
+/** Cold starts, each in a fresh process, interleaved; the medians. */
+const coldStart = await (async () => {
+  const modes = ["ours", "sdk", "effect-otel"] as const
+  const runs = new Map<string, Array<{ millis: number; rssMegabytes: number }>>(modes.map((mode) => [mode, []]))
+  for (let round = 0; round < (quick ? 1 : 7); round++) {
+    for (const mode of modes) {
+      const { stdout } = await promisify(execFile)(process.execPath, ["scripts/coldStart.mjs", mode], { env: { PATH: process.env.PATH ?? "" } })
+      runs.get(mode)!.push(JSON.parse(stdout))
+    }
+  }
+  return Object.fromEntries(modes.map((mode) => [mode, {
+    millis: median(runs.get(mode)!.map((run) => run.millis)),
+    rssMegabytes: median(runs.get(mode)!.map((run) => run.rssMegabytes))
+  }])) as Record<(typeof modes)[number], { millis: number; rssMegabytes: number }>
+})()
+
 /** Five-attribute spans, as the collector would receive them. */
 const exportSpans = (() => {
   const memoryExporter = new InMemorySpanExporter()
@@ -512,6 +528,7 @@ const spanRatios = {
   "Effect.withSpan ours ÷ raw SDK": effectAdded("Effect.withSpan, ours") / rawSyncAdded,
   "Effect.withSpan ours ÷ floor": effectAdded("Effect.withSpan, ours") / floorAdded,
   "Effect.withSpan @effect/opentelemetry ÷ floor": effectAdded("Effect.withSpan, @effect/opentelemetry") / floorAdded,
+  "Effect.withSpan head 5 % (mostly dropped) ÷ floor": effectAdded("Effect.withSpan, head sampling 5 %") / floorAdded,
   "Effect.withSpan disabled ÷ floor": effectAdded("Effect.withSpan, ours disabled") / floorAdded,
   "traceAsync ÷ raw SDK (async)": added("await: traceAsync", "await: untraced (floor)") / rawAsyncAdded,
   "@Trace async ÷ raw SDK (async)": added("await: @Trace async method", "await: untraced (floor)") / rawAsyncAdded,
@@ -537,6 +554,11 @@ console.log("")
 for (const [name, value] of Object.entries(spanRatios)) console.log(`${name.padEnd(48)} ${fmt(value)}`)
 console.log("")
 console.log(`retained per queued 5-attribute span: raw SDK ${fmt(memory.rawSdk)} bytes, ours ${fmt(memory.ours)} bytes`)
+console.log(
+  `cold start (import + set-up, fresh process): ours ${fmt(coldStart.ours.millis)} ms / ${fmt(coldStart.ours.rssMegabytes)} MB, ` +
+    `@effect/opentelemetry ${fmt(coldStart["effect-otel"].millis)} ms / ${fmt(coldStart["effect-otel"].rssMegabytes)} MB ` +
+    `(ours ÷ it ${fmt(coldStart.ours.millis / coldStart["effect-otel"].millis)} ×), raw SDK ${fmt(coldStart.sdk.millis)} ms / ${fmt(coldStart.sdk.rssMegabytes)} MB`
+)
 console.log(`tracing off: untraced await ${fmt(disabledFacade.untraced)} µs, traceAsync ${fmt(disabledFacade.traceAsync)} µs`)
 for (const [name, { bytesPerSpan, spansPerSecond }] of Object.entries(throughput)) {
   console.log(`export to a local collector, ${name}: ${fmt(spansPerSecond)} spans/s, ${fmt(bytesPerSpan)} bytes/span`)
@@ -561,7 +583,7 @@ for (const [name, { bytes, spans }] of Object.entries(exported)) {
 mkdirSync("bench", { recursive: true })
 writeFileSync(
   "bench/results.json",
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, memory, disabledFacade, throughput, drops, sustained, exported, textScaling, redactionPerSpan }, null, 2)}\n`
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, results, spanRatios, memory, disabledFacade, coldStart, throughput, drops, sustained, exported, textScaling, redactionPerSpan }, null, 2)}\n`
 )
 
 await Promise.all([...Object.values(runtimes), ...Object.values(effectRuntimes)].map((runtime) => runtime.dispose()))
