@@ -173,7 +173,8 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
 }
 /**
  * The OpenTelemetry context a fiber started in, the way back into the whole async context it
- * started in (when our context manager is the global one), and the fiber that found them. A
+ * started in (when our context manager is the global one and AsyncLocalStorage is built on
+ * frames), and the fiber that found them. A
  * forked fiber inherits its parent's, so it does not depend on where the scheduler first runs it.
  */
 interface Home {
@@ -237,7 +238,8 @@ const scopeFor = (home: Home, context: OtelContext): AsyncResource | undefined =
 const findHome = (fiber: RuntimeFiber): Home => {
   const inherited = fiber.getFiberRef(homeRef)
   if (inherited !== undefined && inherited.owner.unsafePoll() === null) return inherited
-  const home: Home = { context: otelContext.active(), scope: runnableContextManager()?.capture(), owner: fiber }
+  const manager = runnableContextManager()
+  const home: Home = { context: otelContext.active(), scope: manager?.framed === true ? manager.capture() : undefined, owner: fiber }
   fiber.setFiberRef(homeRef, home)
   return home
 }
