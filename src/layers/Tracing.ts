@@ -27,7 +27,6 @@ import { installDiagLogger } from "./diagLogger.js"
 import { flushOnCrash, OpenSpans } from "./crashFlush.js"
 import { ExportControl } from "./exportRetries.js"
 import { makeHttpPolicy } from "./httpPolicy.js"
-import { fastIdGenerator } from "./idGenerator.js"
 import { layerEffectTracer } from "./effectTracer.js"
 import { register } from "./globalRegistration.js"
 import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
@@ -98,7 +97,6 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters, co
   stats.tail = tail?.counters
   const provider = new BasicTracerProvider({
     resource: makeResource(settings),
-    idGenerator: fastIdGenerator,
     sampler: new CountingSampler(
       tail === undefined ? makeSampler(settings.sampler) : new TailSampler(settings.tailSampling!, tail),
       stats
