@@ -174,8 +174,8 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
 /**
  * The OpenTelemetry context a fiber started in, the way back into the whole async context it
  * started in (when our context manager is the global one and AsyncLocalStorage is built on
- * frames), and the fiber that found them. A
- * forked fiber inherits its parent's, so it does not depend on where the scheduler first runs it.
+ * frames), and the fiber that found them. A forked fiber inherits its parent's, so it does not
+ * depend on where the scheduler first runs it.
  */
 interface Home {
   readonly context: OtelContext

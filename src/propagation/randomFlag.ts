@@ -13,11 +13,13 @@ import { FLAG_RANDOM } from "./traceparent.js"
 
 // A mark on the span object itself: every span gets one at start, and a property added the same
 // way to every span stays on V8's fast path, where a WeakSet entry per span is an ephemeron for
-// the collector to trace.
+// the collector to trace. A span that takes no property (a foreign provider's, frozen) goes to
+// the set instead.
 const RANDOM = Symbol.for("@blipee/tracing/random-trace-id")
 interface Marked {
   [RANDOM]?: true
 }
+const unmarkable = new WeakSet<Span>()
 
 /**
  * `FLAG_RANDOM` when the trace id of `span` is random by the specification's definition, else 0.
@@ -30,7 +32,7 @@ interface Marked {
 export const randomFlagOf = (span: Span): number => {
   const spanContext = span.spanContext()
   if (spanContext.isRemote === true) return spanContext.traceFlags & FLAG_RANDOM
-  return (span as Marked)[RANDOM] === true ? FLAG_RANDOM : 0
+  return (span as Marked)[RANDOM] === true || unmarkable.has(span) ? FLAG_RANDOM : 0
 }
 
 /**
@@ -47,6 +49,7 @@ export const noteRandomFlag = (span: Span, parentContext: Context, options: Span
   // No valid parent: the SDK generated this trace id, from its random generator. (A marked
   // parent is valid: checked first, it spares the common child the id checks.)
   if (parent === undefined || randomFlagOf(parent) !== 0 || !isSpanContextValid(parent.spanContext())) {
-    ;(span as Marked)[RANDOM] = true
+    if (Object.isExtensible(span)) (span as Marked)[RANDOM] = true
+    else unmarkable.add(span)
   }
 }

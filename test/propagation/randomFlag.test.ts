@@ -8,7 +8,8 @@ import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { context, ROOT_CONTEXT } from "@opentelemetry/api"
+import { context, ROOT_CONTEXT, trace, type Tracer, type TracerProvider } from "@opentelemetry/api"
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
@@ -26,7 +27,10 @@ import {
   TracedHttp,
   TracedHttpClient
 } from "../../src/index.js"
+import { randomFlagTracerProvider } from "../../src/layers/RandomFlagTracerProvider.js"
 import { injectHeaders } from "../../src/propagation.js"
+import { randomFlagOf } from "../../src/propagation/randomFlag.js"
+import { FLAG_RANDOM } from "../../src/propagation/traceparent.js"
 import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
 import { initTestTracing, layerTest, TestSpans } from "../../src/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
@@ -145,5 +149,28 @@ describe("a runtime built in one caller's context", () => {
     const spans = await runtime.runPromise(Effect.flatMap(TestSpans, (test) => test.byName("work")))
     expect(spans.map((span) => span.parentSpanContext?.spanId)).toEqual([PARENT_ID, undefined])
     await runtime.dispose()
+  })
+})
+
+describe("spans that take no mark", () => {
+  it("a foreign provider's frozen spans: started without an error, and a root's flag still known", () => {
+    const provider = new BasicTracerProvider()
+    const frozen: TracerProvider = {
+      getTracer: (...args: Parameters<TracerProvider["getTracer"]>) => {
+        const tracer = provider.getTracer(...args)
+        return {
+          startSpan: (name, options, ctx) => Object.freeze(tracer.startSpan(name, options, ctx)),
+          startActiveSpan: tracer.startActiveSpan.bind(tracer)
+        } as Tracer
+      }
+    }
+    const tracer = randomFlagTracerProvider(frozen).getTracer("frozen")
+    const root = tracer.startSpan("root", {}, ROOT_CONTEXT)
+    const child = tracer.startSpan("child", {}, trace.setSpan(ROOT_CONTEXT, root))
+    expect(Object.isFrozen(root)).toBe(true)
+    expect(randomFlagOf(root)).toBe(FLAG_RANDOM)
+    expect(randomFlagOf(child)).toBe(FLAG_RANDOM)
+    // A span nobody noted: no flag.
+    expect(randomFlagOf(provider.getTracer("other").startSpan("unnoted"))).toBe(0)
   })
 })
