@@ -29,3 +29,15 @@ it("a layer whose optional package is not installed fails with a MissingPackageE
     message: `TracedHttpClient.layerNode needs the optional package "@effect/platform-node", which is not installed: npm i @effect/platform-node`
   })
 }, 90_000)
+
+it("the facade (import, initTracing, traceAsync, withTracing) loads neither @effect/platform nor an optional peer", async () => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", fixture("hidePackages.mjs"), fixture("facadeOnly.mjs")],
+    {
+      timeout: 60_000,
+      env: { PATH: process.env.PATH ?? "", BLIPEE_HIDE_PACKAGES: "@effect/platform,@effect/platform-node,pg,@electric-sql/pglite,undici" }
+    }
+  )
+  expect(JSON.parse(stdout)).toEqual({ traced: "ok", status: 200 })
+}, 90_000)
