@@ -46,21 +46,21 @@ export class RunnableContextManager extends AsyncLocalStorageContextManager {
   }
 
   /** Whether to enter contexts through `capture`/`enterable` rather than `run`. */
-  readonly framed = FRAMED
+  readonly framed = FRAMED && this.storage !== undefined
 
   /** The caller's whole async context, to enter again with `scope.runInAsyncScope(fn)`. */
   capture(): AsyncResource {
     return new AsyncResource(ENTERABLE)
   }
 
-  /** `base`'s async context (other AsyncLocalStorage values included) with `ctx` as the OpenTelemetry one. */
+  /**
+   * `base`'s async context (other AsyncLocalStorage values included) with `ctx` as the
+   * OpenTelemetry one; only when `framed`. There `runInAsyncScope` puts the frame back itself, so
+   * entering is enough: one frame made, not the two of `run`.
+   */
   enterable(ctx: Context, base: AsyncResource): AsyncResource {
-    const storage = this.storage
-    // With frames, `runInAsyncScope` puts the frame back itself: entering is enough (one frame
-    // made, not two). Without, `enterWith` would change `base` itself.
-    if (storage === undefined || !FRAMED) return base.runInAsyncScope(() => this.run(ctx, () => this.capture()))
     return base.runInAsyncScope(() => {
-      storage.enterWith(ctx)
+      this.storage!.enterWith(ctx)
       return this.capture()
     })
   }
