@@ -9,9 +9,6 @@ import { type Context, context, type Span, SpanStatusCode, trace } from "@opente
 import { contextStorage } from "../layers/globalRegistration.js"
 import { asText } from "../redaction/asText.js"
 
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as PromiseLike<unknown>).then === "function"
-
 /** Records an error on a span and marks it failed. */
 export const recordFailure = (span: Span, error: unknown): void => {
   if (!span.isRecording()) return
@@ -48,29 +45,57 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
     try {
       result = fn(span)
     } catch (error) {
-      failed(span, hooks, error)
+      try {
+        failed(span, hooks, error)
+      } catch {
+        // Out of stack (deep recursion): recorded from a fresh one, and `fn`'s error rethrown.
+        try {
+          void FRESH_STACK.then(() => span.isRecording() && failed(span, hooks, error))
+        } catch {}
+      }
       throw error
     }
-    if (!isPromiseLike(result)) {
+    // Inline, like the rest up to the `then`: at the stack's limit (deep recursion) a function
+    // call here can overflow, and a promise `fn` returned would then go unobserved (an unhandled
+    // rejection ends the process).
+    const promise = result as unknown as PromiseLike<unknown> | null
+    if (typeof promise !== "object" || promise === null || typeof promise.then !== "function") {
       succeeded(span, hooks, result)
       return result
     }
-    return result.then(
-      (value) => {
-        succeeded(span, hooks, value)
-        return value
-      },
-      (error) => {
-        failed(span, hooks, error)
-        throw error
-      }
-    ) as R
+    try {
+      return promise.then(
+        (value) => {
+          succeeded(span, hooks, value)
+          return value
+        },
+        (error) => {
+          failed(span, hooks, error)
+          throw error
+        }
+      ) as R
+    } catch {
+      // No stack left to follow it here: the caller gets `fn`'s own promise, as from the SDK's
+      // `startActiveSpan`, and the span follows it from a fresh stack. Were even that out of
+      // reach (here and above), the span would stay open rather than the program fail.
+      try {
+        void FRESH_STACK.then(() => promise.then((value) => succeeded(span, hooks, value), (error) => failed(span, hooks, error)))
+      } catch {}
+      return result
+    }
   }
   // Straight into the AsyncLocalStorage: each frame here is one per level of a recursion.
   const active = trace.setSpan(parent, span)
   const storage = contextStorage()
   return storage === undefined ? context.with(active, run) : storage.run(active, run)
 }
+
+/**
+ * A settled promise whose `then` runs a callback on a fresh stack once this one unwinds, with
+ * no JavaScript frame on the way (`queueMicrotask` needs several): for work that found the
+ * stack exhausted (deep recursion).
+ */
+const FRESH_STACK = Promise.resolve()
 
 const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
   hooks.beforeRecord?.(error)
