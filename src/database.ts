@@ -7,7 +7,6 @@
 export { sanitizeSql, type SanitizeSqlOptions, type SqlDialect } from "./redaction/sanitizeSql.js"
 export { summarizeSql, type SqlSummary } from "./redaction/summarizeSql.js"
 export {
-  argsShape,
   DbClient,
   type DbClientOptions,
   type DbClientService,
@@ -18,6 +17,7 @@ export {
   type QueryOptions,
   type TransactionOptions
 } from "./services/DbClient.js"
+export { argsShape } from "./services/dbSpan.js"
 export { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "./services/dbDriver.js"
 export {
   type DatabaseQueryOptions,

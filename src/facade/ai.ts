@@ -5,29 +5,21 @@
  * @since 0.1.0
  */
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
+import type * as Duration from "effect/Duration"
 import { withoutBaggage } from "../context/scope.js"
 import { asText } from "../redaction/asText.js"
-import { keyHashOf } from "../redaction/keyHash.js"
+import { cacheLookupAttributes, cacheSpanStart } from "../services/cacheSpan.js"
 import {
   addChunk,
-  aiErrorType,
   aiSettings,
-  chatSpanEnd,
+  chatSpanFinish,
   chatSpanStart,
   type ChatOutcome,
   type ChatRequestInfo,
   emptyOutcome,
-  outcomeOf,
-  recordChatMetrics
+  outcomeOf
 } from "../services/aiSpan.js"
-import {
-  CACHE_HIT,
-  CACHE_KEY_HASH,
-  CACHE_OPERATION,
-  CACHE_SIMILARITY,
-  ERROR_TYPE,
-  GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK
-} from "../semconv.js"
+import { GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
 import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { inNewSpan } from "./inNewSpan.js"
@@ -45,16 +37,17 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
  */
 const traceStream = <S extends AsyncIterable<unknown>>(
   stream: S,
-  finish: (outcome: ChatOutcome, error: unknown) => void,
+  finish: (outcome: ChatOutcome | undefined, error: unknown) => void,
   started: number,
   span: Span
 ): S => {
   const outcome = emptyOutcome()
+  let began = false
   let done = false
   const end = (error?: unknown) => {
     if (done) return
     done = true
-    finish(outcome, error)
+    finish(began || error === undefined ? outcome : undefined, error)
   }
   return new Proxy(stream, {
     get(target, property, receiver) {
@@ -72,6 +65,7 @@ const traceStream = <S extends AsyncIterable<unknown>>(
                   first = false
                   span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (performance.now() - started) / 1000)
                 }
+                began = true
                 addChunk(outcome, result.value)
               }
               return result
@@ -131,13 +125,8 @@ export const traceAIChatCompletion = async <T>(
   const span = facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
   const started = performance.now()
   const finish = (outcome: ChatOutcome | undefined, error: unknown) => {
-    const errorType = error === undefined ? undefined : aiErrorType(error)
-    if (outcome !== undefined) chatSpanEnd(span, outcome, captureContent, settings.prices[request.model])
-    if (error !== undefined) {
-      recordFailure(span, error)
-      span.setAttribute(ERROR_TYPE, errorType!)
-    }
-    recordChatMetrics(request, outcome, (performance.now() - started) / 1000, errorType)
+    if (error !== undefined) recordFailure(span, error)
+    chatSpanFinish(span, request, outcome, error, (performance.now() - started) / 1000)
     span.end()
   }
   let result: T
@@ -153,37 +142,28 @@ export const traceAIChatCompletion = async <T>(
 }
 
 
-/** Whether a lookup found something, and how close it was, from what the lookup returned. */
-const lookupOutcome = (result: unknown): { hit: boolean; similarity?: number | undefined } => {
-  if (result === undefined || result === null) return { hit: false }
-  const r = result as { hit?: unknown; similarity?: unknown; score?: unknown }
-  const similarity = typeof r.similarity === "number" ? r.similarity : typeof r.score === "number" ? r.score : undefined
-  return { hit: typeof r.hit === "boolean" ? r.hit : true, similarity }
-}
-
 /**
  * Traces a semantic-cache call: a span `cache.lookup` or `cache.store` with the key as a hash
  * only; a lookup records `cache.hit` (a result that is not `null`/`undefined`, or its `hit`)
- * and the similarity when the result has one.
+ * and the similarity when the result has one; a store, its `ttl` when given (`"1 hour"`, or
+ * milliseconds), as `cache.ttl_seconds`.
  *
  * @example
  * ```ts
  * const cached = await traceSemanticCache("lookup", cacheKey, async () => cache.get(cacheKey))
- * await traceSemanticCache("store", cacheKey, async () => cache.set(cacheKey, value, ttl))
+ * await traceSemanticCache("store", cacheKey, async () => cache.set(cacheKey, value, ttl), { ttl: "1 hour" })
  * ```
  */
 export const traceSemanticCache = async <T>(
   operation: "lookup" | "store" | (string & {}),
   key: string | ReadonlyArray<unknown> | object,
-  fn: (span: Span) => T | PromiseLike<T>
+  fn: (span: Span) => T | PromiseLike<T>,
+  options: { readonly ttl?: Duration.DurationInput | undefined } = {}
 ): Promise<T> => {
-  const attributes = { [CACHE_OPERATION]: asText(operation), [CACHE_KEY_HASH]: keyHashOf(key) }
-  return inNewSpan(`cache.${asText(operation)}`, { kind: SpanKind.INTERNAL, attributes }, fn, {
+  const { name, attributes } = cacheSpanStart(operation, key, options?.ttl)
+  return inNewSpan(name, { kind: SpanKind.INTERNAL, attributes }, fn, {
     onResult: (active, value) => {
-      if (operation !== "lookup") return
-      const { hit, similarity } = lookupOutcome(value)
-      active.setAttribute(CACHE_HIT, hit)
-      if (similarity !== undefined) active.setAttribute(CACHE_SIMILARITY, similarity)
+      if (operation === "lookup") active.setAttributes(cacheLookupAttributes(value))
     }
   })
 }

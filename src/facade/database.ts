@@ -6,16 +6,8 @@
  */
 import { type Span, SpanKind } from "@opentelemetry/api"
 import type { IsolationLevel } from "../services/DbClient.js"
-import { argsShape } from "../services/DbClient.js"
-import { queryFailureAttributes, querySpan, returnedRowsOf, transactionAttributes } from "../services/dbSpan.js"
-import {
-  DB_COLLECTION_NAME,
-  DB_OPERATION_NAME,
-  DB_RESPONSE_RETURNED_ROWS,
-  DB_TRANSACTION_OUTCOME,
-  PRISMA_ARGS_SHAPE,
-  TENANT_ID
-} from "../semconv.js"
+import { prismaSpan, queryFailureAttributes, querySpan, returnedRowsOf, transactionAttributes } from "../services/dbSpan.js"
+import { DB_RESPONSE_RETURNED_ROWS, DB_TRANSACTION_OUTCOME, TENANT_ID } from "../semconv.js"
 import { asText } from "../redaction/asText.js"
 import { maskEchoesInError } from "../redaction/sqlParameters.js"
 import { inNewSpan } from "./inNewSpan.js"
@@ -31,6 +23,10 @@ export interface DatabaseQueryOptions {
   readonly system?: string | undefined
   /** Recorded as `tenant.id`. */
   readonly organizationId?: string | undefined
+  /** `db.namespace`: the database the query runs in (`DbClient` takes it from its connection). */
+  readonly namespace?: string | undefined
+  /** `server.address` and `server.port` of the database server. */
+  readonly server?: { readonly address: string; readonly port?: number | undefined } | undefined
 }
 
 const recordRows = (span: Span, result: unknown) => {
@@ -71,7 +67,11 @@ export const traceDatabaseQuery = async <T>(
     sql: asText(config === undefined ? sql : config.text),
     operation: typeof operation === "string" && operation !== "" ? operation : undefined,
     table: typeof opts.table === "string" ? opts.table : undefined,
-    system: typeof opts.system === "string" && opts.system !== "" ? opts.system : undefined
+    system: typeof opts.system === "string" && opts.system !== "" ? opts.system : undefined,
+    namespace: typeof opts.namespace === "string" && opts.namespace !== "" ? opts.namespace : undefined,
+    server: typeof opts.server?.address === "string" && opts.server.address !== ""
+      ? { address: opts.server.address, port: typeof opts.server.port === "number" ? opts.server.port : undefined }
+      : undefined
   })
   if (typeof opts.organizationId === "string") attributes[TENANT_ID] = opts.organizationId
   return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, {
@@ -127,12 +127,8 @@ export const tracePrismaOperation = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   args?: unknown
 ): Promise<T> => {
-  const attributes = {
-    [DB_OPERATION_NAME]: operation,
-    [DB_COLLECTION_NAME]: model,
-    ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
-  }
-  return inNewSpan(`${asText(operation)} ${asText(model)}`, { kind: SpanKind.CLIENT, attributes }, fn, {
+  const { name, attributes } = prismaSpan(model, operation, args)
+  return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, {
     onResult: recordRows,
     onError: recordDbFailure
   })

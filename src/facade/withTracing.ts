@@ -12,7 +12,7 @@
 import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
 import { extractContext } from "../context/headers.js"
 import { type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
-import { errorType } from "../services/httpAttributes.js"
+import { errorType } from "../services/errorType.js"
 import { serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
 import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, STATUS_INTERRUPTED } from "../semconv.js"
 import { nextControlFlow, nextRoute } from "./nextjs.js"

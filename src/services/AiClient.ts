@@ -55,6 +55,7 @@ export interface ChatDelta {
 /** 429: slow down; `retryAfter` is what the provider asked for. */
 export class AiRateLimited extends Data.TaggedError("AiRateLimited")<{
   readonly message: string
+  readonly status: 429
   readonly retryAfter: Duration.Duration | undefined
 }> {}
 /** 400, 404, 422: the request itself is wrong. */

@@ -12,18 +12,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
-import {
-  DB_COLLECTION_NAME,
-  DB_OPERATION_NAME,
-  DB_QUERY_PARAMETER,
-  DB_RESPONSE_RETURNED_ROWS,
-  DB_TRANSACTION_OUTCOME,
-  PRISMA_ARGS_SHAPE
-} from "../semconv.js"
+import { DB_QUERY_PARAMETER, DB_RESPONSE_RETURNED_ROWS, DB_TRANSACTION_OUTCOME } from "../semconv.js"
 import { maskEchoesInError, parameterColumns, parameterValue } from "../redaction/sqlParameters.js"
 import { type DbConnection, type DbDriver, pgliteDriver, pgPoolDriver } from "./dbDriver.js"
 import { importOptional, type MissingPackageError } from "./optionalPackage.js"
-import { queryFailureAttributes, querySpan, sqlStateOf, transactionAttributes } from "./dbSpan.js"
+import { prismaSpan, queryFailureAttributes, querySpan, returnedRowsOf, sqlStateOf, transactionAttributes } from "./dbSpan.js"
 
 /** A statement the database refused; `sqlState` is its SQLSTATE (`42601`, `23505`, ...). */
 export class DbError extends Data.TaggedError("DbError")<{
@@ -145,24 +138,6 @@ export const toDbError = (error: unknown): DbError | DbConnectionError => {
 }
 
 /**
- * The shape of Prisma arguments: every key kept, every value replaced by `?`.
- *
- * @example
- * ```ts
- * argsShape({ where: { organizationId: "org-1" }, include: { profile: true } })
- * // '{"where":{"organizationId":"?"},"include":{"profile":"?"}}'
- * ```
- */
-export const argsShape = (args: unknown): string => {
-  const shape = (value: unknown, depth: number): unknown => {
-    if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0], depth + 1)]
-    if (typeof value !== "object" || value === null || value instanceof Date || depth > 8) return "?"
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner, depth + 1)]))
-  }
-  return JSON.stringify(shape(args, 0))
-}
-
-/**
  * A `DbClient` over a driver.
  *
  * @example
@@ -249,23 +224,21 @@ export const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = 
     return Effect.withSpan(body, "transaction", { kind: "internal", attributes, captureStackTrace: false })
   }
 
-  const prisma: DbClientService["prisma"] = (model, operation, callPrisma, args) =>
-    Effect.tryPromise({
+  const prisma: DbClientService["prisma"] = (model, operation, callPrisma, args) => {
+    const { name, attributes } = prismaSpan(model, operation, args)
+    return Effect.tryPromise({
       try: () => Promise.resolve(callPrisma()),
       catch: (error) =>
         new DbError({ message: errorMessage(error), sqlState: sqlStateOf(error), cause: error })
     }).pipe(
+      Effect.tap((result) => {
+        const rows = returnedRowsOf(result)
+        return rows === undefined ? Effect.void : Effect.annotateCurrentSpan(DB_RESPONSE_RETURNED_ROWS, rows)
+      }),
       Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
-      Effect.withSpan(`${operation} ${model}`, {
-        kind: "client",
-        attributes: {
-          [DB_OPERATION_NAME]: operation,
-          [DB_COLLECTION_NAME]: model,
-          ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
-        },
-        captureStackTrace: false
-      })
+      Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false })
     )
+  }
 
   return { query, transaction, prisma }
 }

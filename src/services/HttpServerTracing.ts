@@ -28,7 +28,7 @@ import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "..
 import { TenantRef } from "../context/Tenant.js"
 import { forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { ERROR_TYPE, HTTP_ROUTE, STATUS_INTERRUPTED } from "../semconv.js"
-import { errorType } from "./httpAttributes.js"
+import { errorType } from "./errorType.js"
 import { serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
 import { VERSION } from "../version.js"
 

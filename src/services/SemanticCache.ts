@@ -10,9 +10,8 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { keyHashOf } from "../redaction/keyHash.js"
-import { CACHE_HIT, CACHE_KEY_HASH, CACHE_OPERATION, CACHE_SIMILARITY, CACHE_TTL } from "../semconv.js"
 import type { AiClientService, AiError, ChatRequest, ChatResponse } from "./AiClient.js"
+import { cacheLookupAttributes, cacheSpanStart } from "./cacheSpan.js"
 
 export interface CacheLookup {
   readonly hit: boolean
@@ -37,30 +36,17 @@ export class SemanticCache extends Context.Tag("@blipee/tracing/SemanticCache")<
  * ```
  */
 export const tracedCache = (cache: SemanticCacheService): SemanticCacheService => ({
-  lookup: (key) =>
-    cache.lookup(key).pipe(
-      Effect.tap((result) =>
-        Effect.annotateCurrentSpan({
-          [CACHE_HIT]: result.hit,
-          ...(result.similarity === undefined ? {} : { [CACHE_SIMILARITY]: result.similarity })
-        })
-      ),
-      Effect.withSpan("cache.lookup", {
-        attributes: { [CACHE_OPERATION]: "lookup", [CACHE_KEY_HASH]: keyHashOf(key) },
-        captureStackTrace: false
-      })
-    ),
-  store: (key, value, ttl) =>
-    cache.store(key, value, ttl).pipe(
-      Effect.withSpan("cache.store", {
-        attributes: {
-          [CACHE_OPERATION]: "store",
-          [CACHE_KEY_HASH]: keyHashOf(key),
-          ...(ttl === undefined ? {} : { [CACHE_TTL]: Duration.toSeconds(ttl) })
-        },
-        captureStackTrace: false
-      })
+  lookup: (key) => {
+    const { name, attributes } = cacheSpanStart("lookup", key)
+    return cache.lookup(key).pipe(
+      Effect.tap((result) => Effect.annotateCurrentSpan(cacheLookupAttributes(result))),
+      Effect.withSpan(name, { attributes, captureStackTrace: false })
     )
+  },
+  store: (key, value, ttl) => {
+    const { name, attributes } = cacheSpanStart("store", key, ttl)
+    return cache.store(key, value, ttl).pipe(Effect.withSpan(name, { attributes, captureStackTrace: false }))
+  }
 })
 
 /** Turns text into a vector; any embedding model will do. */

@@ -16,17 +16,16 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { ERROR_TYPE, GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
+import { GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
 import {
   addChunk,
   aiSettings,
-  chatSpanEnd,
+  chatSpanFinish,
   chatSpanStart,
   type ChatOutcome,
   type ChatRequestInfo,
   emptyOutcome,
-  outcomeOf,
-  recordChatMetrics
+  outcomeOf
 } from "./aiSpan.js"
 import {
   AiAuthentication,
@@ -46,7 +45,7 @@ import { TracedHttpClient, withoutBaggagePropagation } from "./TracedHttpClient.
 const statusError = (status: number, message: string, retryAfter: string | undefined): AiError => {
   if (status === 429) {
     const seconds = retryAfter === undefined ? Number.NaN : Number(retryAfter)
-    return new AiRateLimited({ message, retryAfter: Number.isFinite(seconds) ? Duration.seconds(seconds) : undefined })
+    return new AiRateLimited({ message, status: 429, retryAfter: Number.isFinite(seconds) ? Duration.seconds(seconds) : undefined })
   }
   if (status === 401 || status === 403) return new AiAuthentication({ message, status })
   if (status >= 500) return new AiProviderUnavailable({ message, status })
@@ -177,17 +176,10 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
         : Effect.timeoutFail(sent, { duration: timeout, onTimeout: () => new AiTimeout({ message: `no answer within ${Duration.format(timeout)}` }) })
     }
 
-    const errorTypeOf = (error: AiError) =>
-      "status" in error && error.status !== undefined ? String(error.status) : error._tag === "AiRateLimited" ? "429" : error._tag
-
-    const finish = (span: OtelSpan | undefined, request: ChatRequestInfo, outcome: ChatOutcome, started: number, exit: Exit.Exit<unknown, AiError>) => {
-      const error = Exit.isFailure(exit) ? Option.getOrUndefined(Cause.failureOption(exit.cause)) : undefined
-      const errorType = error === undefined ? undefined : errorTypeOf(error)
-      if (span !== undefined) {
-        chatSpanEnd(span, outcome, request.captureContent === true, aiSettings().prices[request.model])
-        if (errorType !== undefined) span.setAttribute(ERROR_TYPE, errorType)
-      }
-      recordChatMetrics(request, Exit.isSuccess(exit) ? outcome : undefined, (performance.now() - started) / 1000, errorType)
+    /** `began`: an answer came, or a stream sent a chunk. An interruption (the reader left) is no failure. */
+    const finish = (span: OtelSpan | undefined, request: ChatRequestInfo, outcome: ChatOutcome, began: boolean, started: number, exit: Exit.Exit<unknown, AiError>) => {
+      const error = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? Cause.squash(exit.cause) : undefined
+      chatSpanFinish(span, request, began || error === undefined ? outcome : undefined, error, (performance.now() - started) / 1000)
     }
 
     const chatCompletion: AiClientService["chatCompletion"] = (request) => {
@@ -203,7 +195,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
             Object.assign(outcome, outcomeOf(json) ?? {})
             return toResponse(outcome)
           }),
-          Effect.onExit((exit) => Effect.sync(() => finish(span, details, outcome, started, exit)))
+          Effect.onExit((exit) => Effect.sync(() => finish(span, details, outcome, Exit.isSuccess(exit), started, exit)))
         )
       }).pipe(Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false }))
     }
@@ -218,7 +210,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
         const started = performance.now()
         const outcome = emptyOutcome()
         let first = true
-        yield* Effect.addFinalizer((exit) => Effect.sync(() => finish(otelSpan, details, outcome, started, exit as Exit.Exit<unknown, AiError>)))
+        yield* Effect.addFinalizer((exit) => Effect.sync(() => finish(otelSpan, details, outcome, !first, started, exit as Exit.Exit<unknown, AiError>)))
         const response = yield* send(httpRequest(request, true), request.sendBaggage).pipe(Effect.withParentSpan(span))
         return sseData(response.stream).pipe(
           Stream.mapError((error) => new AiProviderUnavailable({ message: String(error), status: undefined })),

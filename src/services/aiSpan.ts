@@ -10,6 +10,7 @@ import type { Attributes, Span } from "@opentelemetry/api"
 import type { ModelPrice, TracingSettings } from "../config.js"
 import { activeRegistration } from "../layers/globalRegistration.js"
 import { redactedJson } from "../redaction/redactedJson.js"
+import { errorType } from "./errorType.js"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
@@ -215,10 +216,30 @@ export const chatSpanEnd = (span: Span, outcome: ChatOutcome, captureContent: bo
   }
 }
 
-/** `error.type` of a failed call: the HTTP status an SDK error carries, or the error's class. */
-export const aiErrorType = (error: unknown): string => {
-  const status = record(error)?.status
-  return typeof status === "number" ? String(status) : error instanceof Error ? error.constructor.name : "_OTHER"
+/**
+ * What a chat's span and metrics get at its end, both faces alike: what the response said
+ * (`outcome`, when one began: an answer, or a stream that sent a chunk), the failure's
+ * `error.type`, and the client metrics (tokens only for a call that succeeded). Recording the
+ * exception and ending the span are the caller's.
+ *
+ * @example
+ * ```ts
+ * chatSpanFinish(span, request, outcome, undefined, (performance.now() - started) / 1000)
+ * ```
+ */
+export const chatSpanFinish = (
+  span: Span | undefined,
+  request: ChatRequestInfo,
+  outcome: ChatOutcome | undefined,
+  error: unknown,
+  durationSeconds: number
+): void => {
+  const type = error === undefined ? undefined : errorType(error)
+  if (span !== undefined) {
+    if (outcome !== undefined) chatSpanEnd(span, outcome, request.captureContent === true, aiSettings().prices[request.model])
+    if (type !== undefined) span.setAttribute(ERROR_TYPE, type)
+  }
+  recordChatMetrics(request, error === undefined ? outcome : undefined, durationSeconds, type)
 }
 
 // The client metrics, with the bucket boundaries the GenAI semantic conventions give.
@@ -241,11 +262,11 @@ export const operationDuration = Metric.histogram(
  * recordChatMetrics(request, outcome, 1.2, undefined)
  * ```
  */
-export const recordChatMetrics = (
+const recordChatMetrics = (
   request: ChatRequestInfo,
   outcome: ChatOutcome | undefined,
   durationSeconds: number,
-  errorType: string | undefined
+  type: string | undefined
 ): void => {
   const common = [
     MetricLabel.make(GEN_AI_OPERATION_NAME, "chat"),
@@ -253,7 +274,7 @@ export const recordChatMetrics = (
     MetricLabel.make(GEN_AI_REQUEST_MODEL, request.model),
     ...(outcome?.model === undefined ? [] : [MetricLabel.make(GEN_AI_RESPONSE_MODEL, outcome.model)])
   ]
-  operationDuration.unsafeUpdate(durationSeconds, errorType === undefined ? common : [...common, MetricLabel.make(ERROR_TYPE, errorType)])
+  operationDuration.unsafeUpdate(durationSeconds, type === undefined ? common : [...common, MetricLabel.make(ERROR_TYPE, type)])
   if (typeof outcome?.inputTokens === "number") {
     tokenUsage.unsafeUpdate(outcome.inputTokens, [...common, MetricLabel.make(GEN_AI_TOKEN_TYPE, "input")])
   }

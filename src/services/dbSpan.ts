@@ -7,6 +7,7 @@
  */
 import type { Attributes } from "@opentelemetry/api"
 import { sanitizeSql, type SqlDialect } from "../redaction/sanitizeSql.js"
+import { asText } from "../redaction/asText.js"
 import { summarizeSql } from "../redaction/summarizeSql.js"
 import {
   DB_COLLECTION_NAME,
@@ -21,9 +22,11 @@ import {
   DB_TRANSACTION_ISOLATION_LEVEL,
   DB_TRANSACTION_READ_ONLY,
   ERROR_TYPE,
+  PRISMA_ARGS_SHAPE,
   SERVER_ADDRESS,
   SERVER_PORT
 } from "../semconv.js"
+import { errorType } from "./errorType.js"
 
 export interface DbQueryInfo {
   readonly sql: string
@@ -96,11 +99,11 @@ export const sqlStateOf = (error: unknown): string | undefined => {
   return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
 }
 
-/** `db.response.status_code` and `error.type` for a failure: the SQLSTATE, or the error's class. */
+/** `db.response.status_code` (the SQLSTATE) and `error.type` for a failure. */
 export const queryFailureAttributes = (error: unknown): Attributes => {
   const sqlState = sqlStateOf(error)
   return sqlState === undefined
-    ? { [ERROR_TYPE]: error instanceof Error ? error.constructor.name : "_OTHER" }
+    ? { [ERROR_TYPE]: errorType(error) }
     : { [DB_RESPONSE_STATUS_CODE]: sqlState, [ERROR_TYPE]: sqlState }
 }
 
@@ -130,4 +133,40 @@ export const transactionAttributes = (options: {
   ...(options.id === undefined ? {} : { [DB_TRANSACTION_ID]: options.id }),
   ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
   ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
+})
+
+/**
+ * The shape of Prisma arguments: every key kept, every value replaced by `?`.
+ *
+ * @example
+ * ```ts
+ * argsShape({ where: { organizationId: "org-1" }, include: { profile: true } })
+ * // '{"where":{"organizationId":"?"},"include":{"profile":"?"}}'
+ * ```
+ */
+export const argsShape = (args: unknown): string => {
+  const shape = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0], depth + 1)]
+    if (typeof value !== "object" || value === null || value instanceof Date || depth > 8) return "?"
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner, depth + 1)]))
+  }
+  return JSON.stringify(shape(args, 0))
+}
+
+/**
+ * Name (`{operation} {model}`) and attributes of a Prisma operation's CLIENT span.
+ *
+ * @example
+ * ```ts
+ * prismaSpan("User", "findMany", { where: { email } })
+ * // { name: "findMany User", attributes: { "db.operation.name": "findMany", "db.collection.name": "User", "db.prisma.args_shape": '{"where":{"email":"?"}}' } }
+ * ```
+ */
+export const prismaSpan = (model: string, operation: string, args?: unknown): { name: string; attributes: Attributes } => ({
+  name: `${asText(operation)} ${asText(model)}`,
+  attributes: {
+    [DB_OPERATION_NAME]: operation,
+    [DB_COLLECTION_NAME]: model,
+    ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
+  }
 })

@@ -52,7 +52,3 @@ export const headerAttributes = (
 /** The port a URL talks to, explicit or its scheme's default. */
 export const portOf = (url: URL): number | undefined =>
   url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : url.protocol === "http:" ? 80 : undefined
-
-/** The `error.type` of a thrown value: its class name. */
-export const errorType = (error: unknown): string =>
-  error instanceof Error ? (error.constructor?.name || error.name || "Error") : typeof error === "string" ? "string" : "_OTHER"

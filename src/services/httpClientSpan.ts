@@ -20,7 +20,8 @@ import {
   URL_FULL,
   URL_TEMPLATE
 } from "../semconv.js"
-import { errorType, headerAttributes, methodAttributes, portOf } from "./httpAttributes.js"
+import { errorType } from "./errorType.js"
+import { headerAttributes, methodAttributes, portOf } from "./httpAttributes.js"
 
 export interface ClientRequestInfo {
   readonly method: string

@@ -38,6 +38,19 @@ const isTimeout = (cause: Cause.Cause<unknown>) =>
     failure.value._tag === "RequestError" && Cause.isTimeoutException(failure.value.cause)
   )
 
+/**
+ * What the span records of a failure: for a request that never got an answer, the error the
+ * transport threw (what `fetch` itself throws, as `traceFetch` records it), not the platform's
+ * wrapper around it.
+ */
+const recordedError = (cause: Cause.Cause<unknown>): unknown => {
+  const error = Cause.squash(cause)
+  return HttpClientError.isHttpClientError(error) && error._tag === "RequestError" && error.reason === "Transport" &&
+      error.cause instanceof Error && !Cause.isTimeoutException(error.cause)
+    ? error.cause
+    : error
+}
+
 const failureOf = (cause: Cause.Cause<unknown>): ClientFailure =>
   Cause.isInterruptedOnly(cause) ? "cancelled" : isTimeout(cause) ? "timeout" : "error"
 
@@ -104,7 +117,7 @@ const execute = (
               protocolVersion: protocolVersionOf(exit.value)
             }, policy)
           } else {
-            clientSpanFailure(span, Cause.squash(exit.cause), failureOf(exit.cause))
+            clientSpanFailure(span, recordedError(exit.cause), failureOf(exit.cause))
           }
           span.end()
         })

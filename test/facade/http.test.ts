@@ -65,7 +65,7 @@ describe("traceFetch", () => {
     expect(missing!.attributes["error.type"]).toBe("404")
     expect(failed!.status.code).toBe(SpanStatusCode.ERROR)
     expect(refused!.status.code).toBe(SpanStatusCode.ERROR)
-    expect(refused!.attributes["error.type"]).toBe("TypeError")
+    expect(refused!.attributes["error.type"]).toBe("ECONNREFUSED")
   })
 
   it("tells a caller's abort (cancelled) from a timeout (ERROR)", async () => {

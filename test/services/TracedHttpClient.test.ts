@@ -110,7 +110,7 @@ describe("TracedHttpClient", () => {
       expect(result._tag).toBe("Left")
       const span = yield* onlyClientSpan
       expect(span.status.code).toBe(SpanStatusCode.ERROR)
-      expect(span.attributes["error.type"]).toBe("RequestError")
+      expect(span.attributes["error.type"]).toBe("ECONNREFUSED")
       expect(span.events.map((event) => event.name)).toContain("exception")
     }).pipe(Effect.provide(Live)))
 
