@@ -23,7 +23,7 @@ import { GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
 import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { inNewSpan } from "./inNewSpan.js"
-import { recordFailure } from "./spanScope.js"
+import { recordFailure } from "../layers/spanFailure.js"
 
 /** The seed's options, plus `provider`-independent extras. */
 export type ChatCompletionOptions = Omit<ChatRequestInfo, "provider" | "model">

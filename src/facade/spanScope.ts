@@ -5,22 +5,9 @@
  *
  * @since 0.1.0
  */
-import { type Context, context, type Span, SpanStatusCode, trace } from "@opentelemetry/api"
+import { type Context, context, type Span, trace } from "@opentelemetry/api"
 import { contextStorage } from "../layers/globalRegistration.js"
-import { asText } from "../redaction/asText.js"
-
-/** Records an error on a span and marks it failed. */
-export const recordFailure = (span: Span, error: unknown): void => {
-  if (!span.isRecording()) return
-  if (error instanceof Error) {
-    span.recordException(error)
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
-  } else {
-    const text = asText(error)
-    span.recordException(text)
-    span.setStatus({ code: SpanStatusCode.ERROR, message: text })
-  }
-}
+import { recordFailure } from "../layers/spanFailure.js"
 
 /** Ends the span unless the callback already did (a recording span is one not yet ended). */
 const endOpen = (span: Span) => {

@@ -14,7 +14,7 @@ import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, STATUS_INTERRUPTED } from "../se
 import { errorType } from "../services/errorType.js"
 import { serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { recordFailure } from "./spanScope.js"
+import { recordFailure } from "../layers/spanFailure.js"
 
 export interface RequestListenerOptions<Req extends IncomingMessage> {
   /** The route template for `http.route` and the span name (`/users/:id`), never the raw path. */

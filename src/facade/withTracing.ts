@@ -17,7 +17,7 @@ import { serverSpanEnd, serverSpanStart } from "../services/httpServerSpan.js"
 import { ERROR_TYPE, HTTP_RESPONSE_STATUS_CODE, STATUS_INTERRUPTED } from "../semconv.js"
 import { nextControlFlow, nextRoute } from "./nextjs.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { recordFailure } from "./spanScope.js"
+import { recordFailure } from "../layers/spanFailure.js"
 
 export interface WithTracingOptions<Req extends Request = Request> {
   /**

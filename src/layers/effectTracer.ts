@@ -20,7 +20,6 @@ import {
   type Span as OtelApiSpan,
   type SpanContext,
   SpanKind,
-  SpanStatusCode,
   trace,
   TraceFlags,
   type Tracer as OtelApiTracer
@@ -40,6 +39,7 @@ import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
 import { STATUS_INTERRUPTED } from "../semconv.js"
 import { runInContext, runnableContextManager } from "./globalRegistration.js"
+import { recordCause } from "./spanFailure.js"
 
 /** The brand `@effect/opentelemetry` gives its spans: `currentOtelSpan` returns their `span`. */
 const OtelSpanBrand: unique symbol = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan") as never
@@ -160,12 +160,7 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
         this.span.setAttribute("span.label", "⚠︎ Interrupted")
         this.span.setAttribute(STATUS_INTERRUPTED, true)
       } else {
-        const error = Cause.prettyErrors(exit.cause)[0]
-        if (error !== undefined) {
-          error.stack = Cause.pretty(exit.cause, { renderErrorCause: true })
-          this.span.recordException(error, time)
-          this.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
-        }
+        recordCause(this.span, exit.cause, time)
       }
     }
     this.span.end(time)

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { type Span as OtelSpan, ROOT_CONTEXT, SpanKind, SpanStatusCode } from "@opentelemetry/api"
+import { type Span as OtelSpan, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
@@ -27,6 +27,7 @@ import { extractContext } from "../context/headers.js"
 import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
 import { TenantRef } from "../context/Tenant.js"
 import { forwardingTracerProvider } from "../layers/globalRegistration.js"
+import { recordCause } from "../layers/spanFailure.js"
 import { ERROR_TYPE, HTTP_ROUTE, STATUS_INTERRUPTED } from "../semconv.js"
 import { errorType } from "./errorType.js"
 import { serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
@@ -56,11 +57,7 @@ class ServerSpan extends OtelParentSpan {
 
 const recordExit = (span: OtelSpan, exit: Exit.Exit<unknown, unknown>) => {
   if (exit._tag === "Success" || Cause.isInterruptedOnly(exit.cause)) return
-  const [error] = Cause.prettyErrors(exit.cause)
-  if (error !== undefined) {
-    span.recordException(error)
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message })
-  }
+  recordCause(span, exit.cause)
   span.setAttribute(ERROR_TYPE, errorType(Cause.squash(exit.cause)))
 }
 

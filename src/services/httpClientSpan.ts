@@ -6,6 +6,7 @@
  */
 import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api"
 import type { HttpPolicy } from "../layers/httpPolicy.js"
+import { recordFailure } from "../layers/spanFailure.js"
 import type { HeaderSource } from "../propagation/headerValue.js"
 import { redactUrl } from "../redaction/url.js"
 import {
@@ -95,8 +96,6 @@ export const clientSpanFailure = (span: Span, error: unknown, failure: ClientFai
     span.setAttribute(STATUS_INTERRUPTED, true)
     return
   }
-  const message = error instanceof Error ? error.message : String(error)
-  if (error instanceof Error) span.recordException(error)
+  recordFailure(span, error)
   span.setAttribute(ERROR_TYPE, failure === "timeout" ? ERROR_TYPE_TIMEOUT : errorType(error))
-  span.setStatus({ code: SpanStatusCode.ERROR, message })
 }
