@@ -6,10 +6,9 @@
  */
 import { context, INVALID_SPAN_CONTEXT, type Span, SpanKind, trace } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
-import { injectContext } from "../context/headers.js"
 import { activeRegistration } from "../layers/globalRegistration.js"
 import { apiCall, type ApiCallOptions, apiCallSpan } from "../services/apiClient.js"
-import { type ClientFailure, clientSpanFailure, clientSpanResponse, clientSpanStart } from "../services/httpClientSpan.js"
+import { type ClientFailure, clientSpanFailure, clientSpanOpen, clientSpanResponse } from "../services/httpClientSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { inNewSpan } from "./inNewSpan.js"
 
@@ -49,11 +48,8 @@ export const traceFetch = async (input: string | URL | Request, init?: RequestIn
   const policy = registration.http
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
   const method = init?.method ?? (input instanceof Request ? input.method : "GET")
-  const parent = context.active()
-  const { name, attributes } = clientSpanStart({ method, url, headers }, policy)
-  const span = facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
-  const active = trace.setSpan(parent, span)
-  if (policy.propagates(url)) injectContext(headers, active)
+  const { span, context: active, headers: traceHeaders } = clientSpanOpen(facadeTracer, { method, url, headers }, context.active(), policy)
+  for (const [name, value] of Object.entries(traceHeaders)) headers.set(name, value)
   try {
     const response = await context.with(active, () => fetch(input, { ...init, headers }))
     clientSpanResponse(span, response, policy)
@@ -95,11 +91,7 @@ export const traceOutgoingRequest = async <T>(
     return fn({}, trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
   }
   const policy = registration.http
-  const parent = context.active()
-  const { name, attributes } = clientSpanStart({ method, url: parsed, headers: {} }, policy)
-  const span = facadeTracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
-  const active = trace.setSpan(parent, span)
-  const headers: Record<string, string> = policy.propagates(parsed) ? injectContext({}, active) : {}
+  const { span, context: active, headers } = clientSpanOpen(facadeTracer, { method, url: parsed, headers: {} }, context.active(), policy)
   try {
     const result = await context.with(active, () => fn(headers, span))
     const status = statusOf(result)

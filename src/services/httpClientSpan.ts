@@ -4,7 +4,9 @@
  *
  * @since 0.1.0
  */
-import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api"
+import { type Attributes, type Context, type Span, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api"
+import { injectContext } from "../context/headers.js"
+import { withoutBaggage } from "../context/scope.js"
 import type { HttpPolicy } from "../layers/httpPolicy.js"
 import { recordFailure } from "../layers/spanFailure.js"
 import type { HeaderSource } from "../propagation/headerValue.js"
@@ -42,7 +44,7 @@ export interface ClientRequestInfo {
  * clientSpanStart({ method: "GET", url: new URL("https://api.example.com/v1?token=x"), headers: {} }, policy)
  * ```
  */
-export const clientSpanStart = (request: ClientRequestInfo, policy: HttpPolicy): { name: string; attributes: Attributes } => {
+const clientSpanStart = (request: ClientRequestInfo, policy: HttpPolicy): { name: string; attributes: Attributes } => {
   const method = methodAttributes(request.method)
   const attributes: Attributes = {
     ...method.attributes,
@@ -55,6 +57,32 @@ export const clientSpanStart = (request: ClientRequestInfo, policy: HttpPolicy):
   if (request.template !== undefined) attributes[URL_TEMPLATE] = request.template
   if (request.resendCount !== undefined && request.resendCount > 0) attributes[HTTP_REQUEST_RESEND_COUNT] = request.resendCount
   return { name: request.template === undefined ? method.spanName : `${method.spanName} ${request.template}`, attributes }
+}
+
+/**
+ * Starts the CLIENT span of `request` under `parent`: the span, the context it is active in,
+ * and the trace headers the request sends (none where `policy` does not propagate; `baggage`
+ * only when `sendBaggage`).
+ *
+ * @example
+ * ```ts
+ * const { span, context, headers } = clientSpanOpen(tracer, { method: "GET", url, headers: {} }, context.active(), policy)
+ * ```
+ */
+export const clientSpanOpen = (
+  tracer: Tracer,
+  request: ClientRequestInfo,
+  parent: Context,
+  policy: HttpPolicy,
+  sendBaggage = true
+): { span: Span; context: Context; headers: Record<string, string> } => {
+  const { name, attributes } = clientSpanStart(request, policy)
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
+  const active = trace.setSpan(parent, span)
+  const headers: Record<string, string> = policy.propagates(request.url)
+    ? injectContext({}, sendBaggage ? active : withoutBaggage(active))
+    : {}
+  return { span, context: active, headers }
 }
 
 /**

@@ -10,7 +10,6 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as UrlParams from "@effect/platform/UrlParams"
-import { SpanKind, trace } from "@opentelemetry/api"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -19,11 +18,9 @@ import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import { currentOtelContext } from "../context/bridge.js"
-import { injectContext } from "../context/headers.js"
-import { withoutBaggage } from "../context/scope.js"
 import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { VERSION } from "../version.js"
-import { type ClientFailure, clientSpanFailure, clientSpanResponse, clientSpanStart } from "./httpClientSpan.js"
+import { type ClientFailure, clientSpanFailure, clientSpanOpen, clientSpanResponse } from "./httpClientSpan.js"
 import { currentSendsBaggage, currentUrlTemplate } from "./httpClientRefs.js"
 import { TracedHttpClient, type TracedHttpClientOptions } from "./TracedHttpClient.js"
 
@@ -80,20 +77,14 @@ const execute = (
     const policy = registration.http
     const resendCount = attempts.get(request) ?? 0
     attempts.set(request, resendCount + 1)
-    const parent = yield* currentOtelContext
-    const { name, attributes } = clientSpanStart({
+    const { span, headers } = clientSpanOpen(tracer, {
       method: request.method,
       url: url.right,
       headers: request.headers,
       template: yield* FiberRef.get(currentUrlTemplate),
       resendCount
-    }, policy)
-    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent)
-    const sendsBaggage = yield* FiberRef.get(currentSendsBaggage)
-    const carried = trace.setSpan(sendsBaggage ? parent : withoutBaggage(parent), span)
-    const sent = policy.propagates(url.right)
-      ? HttpClientRequest.setHeaders(request, injectContext({} as Record<string, string>, carried))
-      : request
+    }, yield* currentOtelContext, policy, yield* FiberRef.get(currentSendsBaggage))
+    const sent = HttpClientRequest.setHeaders(request, headers)
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     const attempt = timeout === undefined ? base.execute(sent) : base.execute(sent).pipe(
       Effect.timeoutFail({
