@@ -357,59 +357,15 @@ export const defaults = {
 
 /** Which name an error should use for each option: the option's path, or an environment variable. */
 export type OptionLabels = Readonly<Partial<Record<OptionPath, string>>>
+/** The options grouped under a key (`otlp.endpoint`), whose fields are options of their own. */
+type OptionGroup = "otlp" | "batch" | "http" | "metrics" | "spanLimits" | "ai" | "redaction" | "tailSampling"
+/** Options that are objects of code, never read from the environment nor checked. */
+type CodeOnlyOption = "spanExporter" | "syncSpanExporter" | "spanProcessors"
+
+/** The path of every checked option (`serviceName`, `otlp.timeoutMillis`), from `TracingOptions` itself. */
 export type OptionPath =
-  | "enabled"
-  | "serviceName"
-  | "serviceVersion"
-  | "environment"
-  | "resourceAttributes"
-  | "sampler"
-  | "samplerArg"
-  | "samplingRate"
-  | "exporters"
-  | "otlp.endpoint"
-  | "otlp.tracesEndpoint"
-  | "otlp.headers"
-  | "otlp.protocol"
-  | "otlp.timeoutMillis"
-  | "otlp.compression"
-  | "ai.captureContent"
-  | "ai.prices"
-  | "ai.sendBaggage"
-  | "spanLimits.attributeValueLengthLimit"
-  | "spanLimits.attributeCountLimit"
-  | "spanLimits.eventCountLimit"
-  | "spanLimits.linkCountLimit"
-  | "spanLimits.attributePerEventCountLimit"
-  | "spanLimits.attributePerLinkCountLimit"
-  | "metrics.enabled"
-  | "metrics.endpoint"
-  | "metrics.exportIntervalMillis"
-  | "http.propagateTo"
-  | "http.ignoreUrls"
-  | "http.requestHeaders"
-  | "http.responseHeaders"
-  | "batch.maxQueueSize"
-  | "batch.maxExportBatchSize"
-  | "batch.scheduledDelayMillis"
-  | "batch.exportTimeoutMillis"
-  | "propagators"
-  | "traceStateVendorKey"
-  | "baggageSpanAttributes"
-  | "logLevel"
-  | "shutdownTimeoutMillis"
-  | "redaction.enabled"
-  | "redaction.allowKeys"
-  | "redaction.denyKeys"
-  | "redaction.patterns"
-  | "redaction.pii"
-  | "tailSampling.enabled"
-  | "tailSampling.baseRate"
-  | "tailSampling.slowMs"
-  | "tailSampling.maxTraces"
-  | "tailSampling.maxSpansPerTrace"
-  | "tailSampling.maxWaitMs"
-  | "tailSampling.keep"
+  | Exclude<keyof TracingOptions, OptionGroup | CodeOnlyOption>
+  | { [G in OptionGroup]: `${G}.${keyof Exclude<NonNullable<TracingOptions[G]>, boolean> & string}` }[OptionGroup]
 
 class Invalid {
   constructor(readonly path: OptionPath, readonly message: string) {}
