@@ -1,6 +1,6 @@
 /**
  * Tracing configuration: the options a user gives in code, the settings they resolve to,
- * and the reader of the standard `OTEL_*` environment variables.
+ * and the options the environment gives (its variables are the table in `environment.ts`).
  *
  * Both roads meet in {@link resolveSettings}, so a value is validated the same way whether it
  * came from `Tracing.layer({ ... })` or from the environment; an invalid value is a
@@ -13,40 +13,30 @@ import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import { isBaggageKey } from "./propagation/baggage.js"
 import { isTracestateKey } from "./propagation/tracestate.js"
 import { PII_CLASSES, type PiiClass } from "./redaction/sensitiveText.js"
+import {
+  compressionNames,
+  exporterNames,
+  logLevelNames,
+  otlpProtocols,
+  propagatorNames,
+  readEnvironment,
+  standardSamplerNames,
+  variableLabels
+} from "./environment.js"
 import { DEPLOYMENT_ENVIRONMENT_NAME, SERVICE_NAME, SERVICE_VERSION } from "./semconv.js"
 
 // ---------------------------------------------------------------------------
 // Models
 // ---------------------------------------------------------------------------
 
-/** The sampler names of the OpenTelemetry environment specification that this SDK implements. */
-export const standardSamplerNames = [
-  "always_on",
-  "always_off",
-  "traceidratio",
-  "parentbased_always_on",
-  "parentbased_always_off",
-  "parentbased_traceidratio"
-] as const
 export type StandardSamplerName = typeof standardSamplerNames[number]
-
-export const exporterNames = ["otlp", "console", "none"] as const
 export type ExporterName = typeof exporterNames[number]
-
-export const otlpProtocols = ["http/protobuf", "http/json"] as const
 export type OtlpProtocol = typeof otlpProtocols[number]
-
-export const compressionNames = ["gzip", "none"] as const
 export type CompressionName = typeof compressionNames[number]
-
-export const propagatorNames = ["tracecontext", "baggage", "b3", "b3multi", "xray", "none"] as const
 export type PropagatorName = typeof propagatorNames[number]
-
-export const logLevelNames = ["none", "error", "warn", "info", "debug", "verbose", "all"] as const
 export type LogLevelName = typeof logLevelNames[number]
 
 /**
@@ -659,238 +649,10 @@ export const resolveSettings = (
 // Environment
 // ---------------------------------------------------------------------------
 
-/**
- * What a variable read by the specification's lenient rules gave: its value (none when the
- * setting is ignored) and the warning that says what was ignored.
- */
-class Lenient<A> {
-  constructor(readonly value: A | undefined, readonly warning?: string) {}
-}
-
-/** A variable's value; empty or blank counts as unset. */
-const variable = <A>(
-  name: string,
-  parse: (raw: string) => Either.Either<A, string>
-): Config.Config<A | undefined> =>
-  Config.string(name).pipe(
-    Config.option,
-    Config.mapOrFail((raw) => {
-      const value = Option.getOrUndefined(raw)?.trim()
-      if (value === undefined || value === "") return Either.right(undefined)
-      return Either.mapBoth(parse(value), {
-        onLeft: (message) => ConfigError.InvalidData([name], `${name} ${message}`),
-        onRight: (read) =>
-          read instanceof Lenient && read.warning !== undefined ? new Lenient(read.value, `${name} ${read.warning}`) as A : read
-      })
-    })
-  )
-
-/** A value and the variable it was read from, for errors that name the variable actually set. */
-interface Read<A> {
-  readonly value: A
-  readonly name: string
-}
-
-/** Those of `names` that are set, in order (the more specific first, as the specification orders them). */
-const firstSet = <A>(names: ReadonlyArray<string>, parse: (raw: string) => Either.Either<A, string>) =>
-  Config.map(
-    Config.all(names.map((name) =>
-      Config.map(variable(name, parse), (value): Read<A> | undefined => value === undefined ? undefined : { value, name })
-    )),
-    (reads) => reads.filter((read): read is Read<A> => read !== undefined)
-  )
-
-const asString = (raw: string) => Either.right(raw)
-
-// A decimal number, as the specification's numeric values are: `0x1`, `0b1`, `1_000` are not.
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
-
-const asNumber = (raw: string) => {
-  const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN
-  return Number.isFinite(n) ? Either.right(n) : Either.left(`must be a decimal number, got ${JSON.stringify(raw)}`)
-}
-
-/** Our own booleans whose default is true: a value that is neither true nor false is an error. */
-const asBoolean = (raw: string) => {
-  const lower = raw.toLowerCase()
-  return lower === "true"
-    ? Either.right(true)
-    : lower === "false"
-    ? Either.right(false)
-    : Either.left(`must be true or false, got ${JSON.stringify(raw)}`)
-}
-
-/**
- * A boolean by the specification's rule: only a case-insensitive `true` is true; anything else
- * is false, with a warning unless it is `false`.
- */
-const asSpecBoolean = (raw: string) => {
-  const lower = raw.toLowerCase()
-  return Either.right(
-    lower === "true"
-      ? new Lenient(true)
-      : new Lenient(false, lower === "false" ? undefined : `is ${JSON.stringify(raw)}; only "true" is true, so it is false`)
-  )
-}
-
-/** One value of a set: one this SDK does not know is ignored with a warning (the specification's MUST). */
-const asEnum = <A extends string>(known: ReadonlyArray<A>) => (raw: string) => {
-  const lower = raw.toLowerCase()
-  return Either.right(
-    (known as ReadonlyArray<string>).includes(lower)
-      ? new Lenient(lower as A)
-      : new Lenient<A>(undefined, `is ${JSON.stringify(raw)}, not one of ${known.join(", ")}; ignored, the default applies`)
-  )
-}
-
-/**
- * A comma list of values of a set: the values this SDK does not know are ignored with a warning
- * (the specification's MUST); when none is left, the default applies.
- */
-const asEnumList = <A extends string>(known: ReadonlyArray<A>) => (raw: string) => {
-  const items = raw.split(",").map((item) => item.trim().toLowerCase()).filter((item) => item !== "")
-  const unknown = items.filter((item) => !(known as ReadonlyArray<string>).includes(item))
-  const kept = items.filter((item) => !unknown.includes(item)) as Array<A>
-  return Either.right(
-    unknown.length === 0
-      ? new Lenient<ReadonlyArray<A>>(kept)
-      : new Lenient<ReadonlyArray<A>>(
-        kept.length === 0 ? undefined : kept,
-        `has ${unknown.map((item) => JSON.stringify(item)).join(", ")}, not one of ${known.join(", ")}; ignored${
-          kept.length === 0 ? ", the default applies" : ""
-        }`
-      )
-  )
-}
-
-/** A JSON array of strings (regular expressions contain commas, so no comma list here). */
-const asStringArray = (raw: string): Either.Either<ReadonlyArray<string>, string> => {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    return Either.left("must be a JSON array of strings")
-  }
-  return Array.isArray(parsed) && parsed.every((item) => typeof item === "string")
-    ? Either.right(parsed)
-    : Either.left("must be a JSON array of strings")
-}
-
-/** A comma list whose items keep their case (keys, hosts, URL prefixes). */
-const asNames = (raw: string) => Either.right(raw.split(",").map((item) => item.trim()).filter((item) => item !== ""))
-
-const decodePercent = (raw: string): string | undefined => {
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Parses the `key=value,key2=value2` form of `OTEL_RESOURCE_ATTRIBUTES` and
- * `OTEL_EXPORTER_OTLP_HEADERS`: values are percent-decoded, blanks around items trimmed.
- */
-export const parseKeyValueList = (raw: string): Either.Either<Record<string, string>, string> => {
-  const record: Record<string, string> = {}
-  for (const item of raw.split(",")) {
-    if (item.trim() === "") continue
-    const eq = item.indexOf("=")
-    const key = eq < 0 ? "" : item.slice(0, eq).trim()
-    const value = eq < 0 ? undefined : decodePercent(item.slice(eq + 1).trim())
-    if (key === "" || value === undefined) {
-      return Either.left("must be a list of key=value pairs separated by commas")
-    }
-    record[key] = value
-  }
-  return Either.right(record)
-}
-
-/** Headers as a JSON object (the seed guide's form) or as the standard `key=value` list. */
-export const parseHeaders = (raw: string): Either.Either<Record<string, string>, string> => {
-  // The value is never echoed back: it usually holds a credential.
-  if (!raw.startsWith("{")) return parseKeyValueList(raw)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw)
-  } catch {
-    return Either.left("is neither a JSON object nor a list of key=value pairs")
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return Either.left("must be a JSON object of header names to values")
-  }
-  const record: Record<string, string> = {}
-  for (const [key, value] of Object.entries(parsed)) {
-    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-      return Either.left(`has a non-scalar value for header ${key}`)
-    }
-    record[key] = String(value)
-  }
-  return Either.right(record)
-}
-
-/** The environment variable each option is read from, for error messages. */
-const environmentLabels: OptionLabels = {
-  enabled: "OTEL_ENABLED",
-  serviceName: "OTEL_SERVICE_NAME",
-  serviceVersion: "OTEL_SERVICE_VERSION",
-  resourceAttributes: "OTEL_RESOURCE_ATTRIBUTES",
-  sampler: "OTEL_TRACES_SAMPLER",
-  samplerArg: "OTEL_TRACES_SAMPLER_ARG",
-  samplingRate: "OTEL_SAMPLING_RATE",
-  exporters: "OTEL_TRACES_EXPORTER",
-  "otlp.endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
-  "otlp.tracesEndpoint": "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-  "otlp.headers": "OTEL_EXPORTER_OTLP_HEADERS",
-  "otlp.protocol": "OTEL_EXPORTER_OTLP_PROTOCOL",
-  "otlp.timeoutMillis": "OTEL_EXPORTER_OTLP_TIMEOUT",
-  "otlp.compression": "OTEL_EXPORTER_OTLP_COMPRESSION",
-  "redaction.enabled": "BLIPEE_REDACTION",
-  "redaction.allowKeys": "BLIPEE_REDACTION_ALLOW_KEYS",
-  "redaction.denyKeys": "BLIPEE_REDACTION_DENY_KEYS",
-  "redaction.patterns": "BLIPEE_REDACTION_PATTERNS",
-  "redaction.pii": "BLIPEE_REDACTION_PII",
-  "ai.captureContent": "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
-  "ai.prices": "BLIPEE_GENAI_PRICES",
-  "ai.sendBaggage": "BLIPEE_BAGGAGE_TO_AI",
-  "spanLimits.attributeValueLengthLimit": "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT",
-  "spanLimits.attributeCountLimit": "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT",
-  "spanLimits.eventCountLimit": "OTEL_SPAN_EVENT_COUNT_LIMIT",
-  "spanLimits.linkCountLimit": "OTEL_SPAN_LINK_COUNT_LIMIT",
-  "spanLimits.attributePerEventCountLimit": "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT",
-  "spanLimits.attributePerLinkCountLimit": "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT",
-  "metrics.enabled": "OTEL_METRICS_EXPORTER",
-  "metrics.endpoint": "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
-  "metrics.exportIntervalMillis": "OTEL_METRIC_EXPORT_INTERVAL",
-  "http.propagateTo": "BLIPEE_HTTP_PROPAGATE_TO",
-  "http.ignoreUrls": "BLIPEE_HTTP_IGNORE_URLS",
-  "http.requestHeaders": "BLIPEE_HTTP_REQUEST_HEADERS",
-  "http.responseHeaders": "BLIPEE_HTTP_RESPONSE_HEADERS",
-  "batch.maxQueueSize": "OTEL_BSP_MAX_QUEUE_SIZE",
-  "batch.maxExportBatchSize": "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
-  "batch.scheduledDelayMillis": "OTEL_BSP_SCHEDULE_DELAY",
-  "batch.exportTimeoutMillis": "OTEL_BSP_EXPORT_TIMEOUT",
-  propagators: "OTEL_PROPAGATORS",
-  traceStateVendorKey: "BLIPEE_TRACESTATE_VENDOR_KEY",
-  baggageSpanAttributes: "BLIPEE_BAGGAGE_SPAN_ATTRIBUTES",
-  logLevel: "OTEL_LOG_LEVEL",
-  "tailSampling.enabled": "BLIPEE_TAIL_SAMPLING",
-  "tailSampling.baseRate": "BLIPEE_TAIL_BASE_RATE",
-  "tailSampling.slowMs": "BLIPEE_TAIL_SLOW_MS",
-  "tailSampling.maxTraces": "BLIPEE_TAIL_MAX_TRACES",
-  "tailSampling.maxSpansPerTrace": "BLIPEE_TAIL_MAX_SPANS_PER_TRACE",
-  "tailSampling.maxWaitMs": "BLIPEE_TAIL_MAX_WAIT_MS",
-  "tailSampling.keep": "BLIPEE_TAIL_KEEP"
-}
-
-/** A signal-specific variable wins over the general one (`OTEL_EXPORTER_OTLP_TRACES_X` over `..._X`). */
-const otlpVariable = <A>(suffix: string, parse: (raw: string) => Either.Either<A, string>) =>
-  firstSet([`OTEL_EXPORTER_OTLP_TRACES_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`], parse)
-
 /** What the environment says: the options, the variable each came from, and what was ignored. */
 interface EnvironmentReading {
   readonly options: TracingOptions
-  /** For the options read from more than one variable: the one actually set. */
+  /** For the options read from the environment: the variable actually set. */
   readonly labels: OptionLabels
   readonly warnings: ReadonlyArray<string>
 }
@@ -900,116 +662,24 @@ interface EnvironmentReading {
  * `OTEL_SAMPLING_RATE`, `OTEL_SERVICE_VERSION`) describe, read through Effect `Config`.
  */
 const environmentReading: Config.Config<EnvironmentReading> = Config.map(
-  Config.all({
-    enabled: variable("OTEL_ENABLED", asBoolean),
-    sdkDisabled: variable("OTEL_SDK_DISABLED", asSpecBoolean),
-    serviceName: variable("OTEL_SERVICE_NAME", asString),
-    serviceVersion: variable("OTEL_SERVICE_VERSION", asString),
-    resourceAttributes: variable("OTEL_RESOURCE_ATTRIBUTES", parseKeyValueList),
-    nodeEnv: variable("NODE_ENV", asString),
-    sampler: variable("OTEL_TRACES_SAMPLER", asEnum(standardSamplerNames)),
-    samplerArg: variable("OTEL_TRACES_SAMPLER_ARG", asNumber),
-    samplingRate: variable("OTEL_SAMPLING_RATE", asNumber),
-    exporters: variable("OTEL_TRACES_EXPORTER", asEnumList(exporterNames)),
-    endpoint: variable("OTEL_EXPORTER_OTLP_ENDPOINT", asString),
-    tracesEndpoint: variable("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", asString),
-    headers: variable("OTEL_EXPORTER_OTLP_HEADERS", parseHeaders),
-    tracesHeaders: variable("OTEL_EXPORTER_OTLP_TRACES_HEADERS", parseHeaders),
-    protocol: otlpVariable("PROTOCOL", asEnum(otlpProtocols)),
-    timeout: otlpVariable("TIMEOUT", asNumber),
-    compression: otlpVariable("COMPRESSION", asEnum(compressionNames)),
-    captureContent: variable("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", asSpecBoolean),
-    prices: variable("BLIPEE_GENAI_PRICES", (raw) => {
-      try {
-        const parsed = JSON.parse(raw)
-        return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
-          ? Either.right(parsed as Record<string, ModelPrice>)
-          : Either.left("must be a JSON object of model → { input, output }")
-      } catch {
-        return Either.left("must be a JSON object of model → { input, output }")
-      }
-    }),
-    // The span-specific limits win over the general ones, as the specification says.
-    attributeValueLengthLimit: firstSet(["OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"], asNumber),
-    attributeCountLimit: firstSet(["OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT"], asNumber),
-    eventCountLimit: variable("OTEL_SPAN_EVENT_COUNT_LIMIT", asNumber),
-    linkCountLimit: variable("OTEL_SPAN_LINK_COUNT_LIMIT", asNumber),
-    eventAttributeCountLimit: variable("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", asNumber),
-    linkAttributeCountLimit: variable("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", asNumber),
-    metricsExporter: variable("OTEL_METRICS_EXPORTER", asEnumList(["otlp", "none"] as const)),
-    metricsEndpoint: variable("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", asString),
-    metricInterval: variable("OTEL_METRIC_EXPORT_INTERVAL", asNumber),
-    redactionEnabled: variable("BLIPEE_REDACTION", asBoolean),
-    redactionAllowKeys: variable("BLIPEE_REDACTION_ALLOW_KEYS", asNames),
-    redactionDenyKeys: variable("BLIPEE_REDACTION_DENY_KEYS", asNames),
-    redactionPatterns: variable("BLIPEE_REDACTION_PATTERNS", asStringArray),
-    redactionPii: variable("BLIPEE_REDACTION_PII", asNames),
-    baggageToAi: variable("BLIPEE_BAGGAGE_TO_AI", asSpecBoolean),
-    propagateTo: variable("BLIPEE_HTTP_PROPAGATE_TO", asNames),
-    ignoreUrls: variable("BLIPEE_HTTP_IGNORE_URLS", asNames),
-    requestHeaders: variable("BLIPEE_HTTP_REQUEST_HEADERS", asNames),
-    responseHeaders: variable("BLIPEE_HTTP_RESPONSE_HEADERS", asNames),
-    maxQueueSize: variable("OTEL_BSP_MAX_QUEUE_SIZE", asNumber),
-    maxExportBatchSize: variable("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", asNumber),
-    scheduledDelay: variable("OTEL_BSP_SCHEDULE_DELAY", asNumber),
-    exportTimeout: variable("OTEL_BSP_EXPORT_TIMEOUT", asNumber),
-    propagators: variable("OTEL_PROPAGATORS", asEnumList(propagatorNames)),
-    traceStateVendorKey: variable("BLIPEE_TRACESTATE_VENDOR_KEY", asString),
-    baggageSpanAttributes: variable("BLIPEE_BAGGAGE_SPAN_ATTRIBUTES", asNames),
-    logLevel: variable("OTEL_LOG_LEVEL", asEnum(logLevelNames)),
-    tailSampling: variable("BLIPEE_TAIL_SAMPLING", asSpecBoolean),
-    tailBaseRate: variable("BLIPEE_TAIL_BASE_RATE", asNumber),
-    tailSlowMs: variable("BLIPEE_TAIL_SLOW_MS", asNumber),
-    tailMaxTraces: variable("BLIPEE_TAIL_MAX_TRACES", asNumber),
-    tailMaxSpansPerTrace: variable("BLIPEE_TAIL_MAX_SPANS_PER_TRACE", asNumber),
-    tailMaxWaitMs: variable("BLIPEE_TAIL_MAX_WAIT_MS", asNumber),
-    tailKeep: variable("BLIPEE_TAIL_KEEP", parseKeyValueList)
-  }),
-  (env): EnvironmentReading => {
-    const warnings: Array<string> = []
-    /** The value of a leniently read variable; what it ignored goes to the warnings. */
-    const lenient = <A>(read: Lenient<A> | undefined): A | undefined => {
-      if (read?.warning !== undefined) warnings.push(read.warning)
-      return read?.value
-    }
-    /** The first of several variables whose value was not ignored, and its name. */
-    const first = <A>(reads: ReadonlyArray<Read<A>>): Read<A extends Lenient<infer B> ? B : A> | undefined => {
-      for (const read of reads) {
-        const value = read.value instanceof Lenient ? lenient(read.value) : read.value
-        if (value !== undefined) return { value, name: read.name } as Read<A extends Lenient<infer B> ? B : A>
-      }
-      return undefined
-    }
-    const protocol = first(env.protocol)
-    const timeout = first(env.timeout)
-    const compression = first(env.compression)
-    const attributeValueLengthLimit = first(env.attributeValueLengthLimit)
-    const attributeCountLimit = first(env.attributeCountLimit)
-    const metricsExporter = lenient(env.metricsExporter)
-    const labels: Partial<Record<OptionPath, string>> = {}
-    const label = (path: OptionPath, read: Read<unknown> | undefined) => {
-      if (read !== undefined) labels[path] = read.name
-    }
-    label("otlp.protocol", protocol)
-    label("otlp.timeoutMillis", timeout)
-    label("otlp.compression", compression)
-    label("spanLimits.attributeValueLengthLimit", attributeValueLengthLimit)
-    label("spanLimits.attributeCountLimit", attributeCountLimit)
+  readEnvironment,
+  ({ labels: read, values: env, warnings }): EnvironmentReading => {
+    const labels: Partial<Record<OptionPath, string>> = { ...read }
     if (env.tracesHeaders !== undefined) {
       labels["otlp.headers"] = env.headers === undefined
         ? "OTEL_EXPORTER_OTLP_TRACES_HEADERS"
         : "OTEL_EXPORTER_OTLP_TRACES_HEADERS / OTEL_EXPORTER_OTLP_HEADERS"
     }
     const options: TracingOptions = {
-      enabled: lenient(env.sdkDisabled) === true ? false : env.enabled,
+      enabled: env.sdkDisabled === true ? false : env.enabled,
       serviceName: env.serviceName,
       serviceVersion: env.serviceVersion,
       environment: env.nodeEnv,
       resourceAttributes: env.resourceAttributes,
-      sampler: lenient(env.sampler),
+      sampler: env.sampler,
       samplerArg: env.samplerArg,
       samplingRate: env.samplingRate,
-      exporters: lenient(env.exporters),
+      exporters: env.exporters,
       otlp: {
         endpoint: env.endpoint,
         tracesEndpoint: env.tracesEndpoint,
@@ -1017,21 +687,21 @@ const environmentReading: Config.Config<EnvironmentReading> = Config.map(
         headers: env.headers === undefined && env.tracesHeaders === undefined
           ? undefined
           : { ...env.headers, ...env.tracesHeaders },
-        protocol: protocol?.value,
-        timeoutMillis: timeout?.value,
-        compression: compression?.value
+        protocol: env.protocol,
+        timeoutMillis: env.timeout,
+        compression: env.compression
       },
-      ai: { captureContent: lenient(env.captureContent), prices: env.prices, sendBaggage: lenient(env.baggageToAi) },
+      ai: { captureContent: env.captureContent, prices: env.prices, sendBaggage: env.baggageToAi },
       spanLimits: {
-        attributeValueLengthLimit: attributeValueLengthLimit?.value,
-        attributeCountLimit: attributeCountLimit?.value,
+        attributeValueLengthLimit: env.attributeValueLengthLimit,
+        attributeCountLimit: env.attributeCountLimit,
         eventCountLimit: env.eventCountLimit,
         linkCountLimit: env.linkCountLimit,
         attributePerEventCountLimit: env.eventAttributeCountLimit,
         attributePerLinkCountLimit: env.linkAttributeCountLimit
       },
       metrics: {
-        enabled: metricsExporter === undefined ? undefined : metricsExporter.includes("otlp"),
+        enabled: env.metricsExporter === undefined ? undefined : env.metricsExporter.includes("otlp"),
         endpoint: env.metricsEndpoint,
         exportIntervalMillis: env.metricInterval
       },
@@ -1054,13 +724,13 @@ const environmentReading: Config.Config<EnvironmentReading> = Config.map(
         scheduledDelayMillis: env.scheduledDelay,
         exportTimeoutMillis: env.exportTimeout
       },
-      propagators: lenient(env.propagators),
+      propagators: env.propagators,
       traceStateVendorKey: env.traceStateVendorKey,
       baggageSpanAttributes: env.baggageSpanAttributes,
-      logLevel: lenient(env.logLevel),
+      logLevel: env.logLevel,
       // The parameters alone do not switch the mode on: only BLIPEE_TAIL_SAMPLING=true does.
       tailSampling: {
-        enabled: lenient(env.tailSampling) ?? false,
+        enabled: env.tailSampling ?? false,
         baseRate: env.tailBaseRate,
         slowMs: env.tailSlowMs,
         maxTraces: env.tailMaxTraces,
@@ -1134,7 +804,7 @@ export const settingsFromEnvironment = (
     ))
 
 /** The variable labels, less those of the options that code gave (named as options). */
-const labelsOutside = (overrides: TracingOptions, labels: OptionLabels = environmentLabels): OptionLabels =>
+const labelsOutside = (overrides: TracingOptions, labels: OptionLabels = variableLabels): OptionLabels =>
   Object.fromEntries(Object.entries(labels).filter(([path]) => {
     const value = path.split(".").reduce<any>((node, key) => node?.[key], overrides)
     return value === undefined
