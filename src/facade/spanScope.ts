@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type Context, context, type Span, trace } from "@opentelemetry/api"
+import { type Context, context, diag, type Span, trace } from "@opentelemetry/api"
 import { contextStorage } from "../layers/globalRegistration.js"
 import { recordFailure } from "../layers/spanFailure.js"
 
@@ -37,7 +37,7 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
       } catch {
         // Out of stack (deep recursion): recorded from a fresh one, and `fn`'s error rethrown.
         try {
-          void FRESH_STACK.then(() => span.isRecording() && failed(span, hooks, error))
+          void FRESH_STACK.then(() => span.isRecording() && failed(span, hooks, error)).then(undefined, lateFailure)
         } catch {}
       }
       throw error
@@ -67,6 +67,7 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
       // reach (here and above), the span would stay open rather than the program fail.
       try {
         void FRESH_STACK.then(() => promise.then((value) => succeeded(span, hooks, value), (error) => failed(span, hooks, error)))
+          .then(undefined, lateFailure)
       } catch {}
       return result
     }
@@ -83,6 +84,9 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
  * stack exhausted (deep recursion).
  */
 const FRESH_STACK = Promise.resolve()
+
+/** Recording that ran late and failed is reported, never an unhandled rejection. */
+const lateFailure = (error: unknown) => diag.error("@blipee/tracing: a span's outcome could not be recorded", error)
 
 const failed = (span: Span, hooks: SpanHooks, error: unknown) => {
   hooks.beforeRecord?.(error)
