@@ -84,7 +84,8 @@ const execute = (
       template: yield* FiberRef.get(currentUrlTemplate),
       resendCount
     }, yield* currentOtelContext, policy, yield* FiberRef.get(currentSendsBaggage))
-    const sent = HttpClientRequest.setHeaders(request, headers)
+    // A request to a destination that gets no trace headers goes out as it is, not copied.
+    const sent = Object.keys(headers).length === 0 ? request : HttpClientRequest.setHeaders(request, headers)
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
     const attempt = timeout === undefined ? base.execute(sent) : base.execute(sent).pipe(
       Effect.timeoutFail({
