@@ -14,7 +14,8 @@ it("npm start's demo serves its routes on its embedded defaults and prints each 
   const blocks = stdout.split("\n\n")
   const trace = (root: string) => {
     const found = blocks.filter((block) => block.includes(`\n  ${root} `))
-    expect(found.length, `a trace rooted at ${root}`).toBeGreaterThan(0)
+    // The whole output in the message: a missing trace is then diagnosable from the CI log.
+    expect(found.length, `a trace rooted at ${root} in the demo's output:\n${stdout}`).toBeGreaterThan(0)
     return found
   }
   const [users] = trace("GET /api/users")
