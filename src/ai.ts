@@ -11,7 +11,7 @@ export {
   traceMLOperation,
   traceSemanticCache
 } from "./facade/ai.js"
-export { type ChatOutcome, type ChatRequestInfo, chatSpanStart, operationDuration, outcomeOf, tokenUsage } from "./services/aiSpan.js"
+export { type ChatOutcome, type ChatRequestInfo, operationDuration, outcomeOf, tokenUsage } from "./services/aiSpan.js"
 export {
   AiAuthentication,
   AiBadRequest,

@@ -11,7 +11,6 @@ import { asText } from "../redaction/asText.js"
 import { cacheLookupAttributes, cacheSpanStart } from "../services/cacheSpan.js"
 import {
   addChunk,
-  aiSettings,
   chatSpanFinish,
   chatSpanStart,
   type ChatOutcome,
@@ -23,6 +22,7 @@ import { GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
 import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { inNewSpan } from "./inNewSpan.js"
+import { activePolicy } from "../layers/globalRegistration.js"
 import { recordFailure } from "../layers/spanFailure.js"
 
 /** The seed's options, plus `provider`-independent extras. */
@@ -114,11 +114,12 @@ export const traceAIChatCompletion = async <T>(
   options: ChatCompletionOptions = {}
 ): Promise<T> => {
   ensureTracing()
-  const settings = aiSettings()
+  const policy = activePolicy()
+  const settings = policy.ai
   const opts: ChatCompletionOptions = typeof options === "object" && options !== null ? options : {}
   const captureContent = opts.captureContent ?? settings.captureContent
   const request: ChatRequestInfo = { ...opts, provider: asText(provider), model: asText(model), captureContent }
-  const { name, attributes } = chatSpanStart(request)
+  const { name, attributes } = chatSpanStart(request, policy)
   const parent = context.active()
   // What `fn` sends (through an instrumented fetch, `traceFetch`) carries no baggage unless asked.
   const callContext = (opts.sendBaggage ?? settings.sendBaggage) ? parent : withoutBaggage(parent)
@@ -126,7 +127,7 @@ export const traceAIChatCompletion = async <T>(
   const started = performance.now()
   const finish = (outcome: ChatOutcome | undefined, error: unknown) => {
     if (error !== undefined) recordFailure(span, error)
-    chatSpanFinish(span, request, outcome, error, (performance.now() - started) / 1000)
+    chatSpanFinish(span, request, outcome, error, (performance.now() - started) / 1000, policy)
     span.end()
   }
   let result: T

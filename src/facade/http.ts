@@ -6,7 +6,7 @@
  */
 import { context, INVALID_SPAN_CONTEXT, type Span, SpanKind, trace } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
-import { activeRegistration } from "../layers/globalRegistration.js"
+import { activePolicy } from "../layers/globalRegistration.js"
 import { apiCall, type ApiCallOptions, apiCallSpan } from "../services/apiClient.js"
 import { type ClientFailure, clientSpanFailure, clientSpanOpen, clientSpanResponse } from "../services/httpClientSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
@@ -42,10 +42,9 @@ const failureOf = (signal: AbortSignal | null | undefined): ClientFailure => {
  */
 export const traceFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
   ensureTracing()
-  const registration = activeRegistration()
+  const policy = activePolicy().http
   const url = urlOf(input)
-  if (registration === undefined || url === undefined || !registration.http.traces(url)) return fetch(input, init)
-  const policy = registration.http
+  if (url === undefined || !policy.traces(url)) return fetch(input, init)
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined))
   const method = init?.method ?? (input instanceof Request ? input.method : "GET")
   const { span, context: active, headers: traceHeaders } = clientSpanOpen(facadeTracer, { method, url, headers }, context.active(), policy)
@@ -85,12 +84,9 @@ export const traceOutgoingRequest = async <T>(
   fn: (headers: Record<string, string>, span: Span) => T | PromiseLike<T>
 ): Promise<T> => {
   ensureTracing()
-  const registration = activeRegistration()
+  const policy = activePolicy().http
   const parsed = urlOf(url)
-  if (registration === undefined || parsed === undefined || !registration.http.traces(parsed)) {
-    return fn({}, trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
-  }
-  const policy = registration.http
+  if (parsed === undefined || !policy.traces(parsed)) return fn({}, trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
   const { span, context: active, headers } = clientSpanOpen(facadeTracer, { method, url: parsed, headers: {} }, context.active(), policy)
   try {
     const result = await context.with(active, () => fn(headers, span))

@@ -20,6 +20,7 @@ import { OtelParentSpan } from "../context/OtelParentSpan.js"
 import { layerEffectTracer } from "../layers/effectTracer.js"
 import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
 import { layerSettings } from "../layers/Tracing.js"
+import { currentTracingPolicy } from "../layers/TracingPolicy.js"
 import type { TracingStats } from "../layers/TracingStats.js"
 import { VERSION } from "../version.js"
 
@@ -153,15 +154,18 @@ export const runTraced = <A, E>(effect: Effect.Effect<A, E>, options: { readonly
   // The caller's baggage and tenant go in; baggage the effect sets comes back out.
   const program = withContextValues(active)(effect)
   const run = options.signal === undefined ? {} : { signal: options.signal }
-  if (activeRegistration() === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(program, false), run)
+  const registration = activeRegistration()
+  if (registration === undefined) return effectRuntime.runPromise(Effect.withTracerEnabled(program, false), run)
   // The parent is passed explicitly: Effect's scheduler may resume fibers in another async context.
   const span = trace.getSpan(active)
   const parent = span?.spanContext()
+  // The effect follows the active layer's policy, as it would run under the layer itself.
+  const governed = Effect.locally(program, currentTracingPolicy, registration.policy)
   return effectRuntime.runPromise(
     span === undefined || parent === undefined || !trace.isSpanContextValid(parent)
-      ? program
+      ? governed
       : Effect.withParentSpan(
-        program,
+        governed,
         // A span of this process is a local parent; only an extracted one is remote.
         parent.isRemote === true ? OtelTracer.makeExternalSpan(parent) : new OtelParentSpan(span, "runTraced")
       ),

@@ -26,7 +26,6 @@ import { ConsoleSpanExporter } from "./ConsoleSpanExporter.js"
 import { installDiagLogger } from "./diagLogger.js"
 import { flushOnCrash, OpenSpans } from "./crashFlush.js"
 import { ExportControl } from "./exportRetries.js"
-import { makeHttpPolicy } from "./httpPolicy.js"
 import { layerEffectTracer } from "./effectTracer.js"
 import { register } from "./globalRegistration.js"
 import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
@@ -41,6 +40,7 @@ import { ScopeAttributesSpanProcessor } from "./ScopeAttributesSpanProcessor.js"
 import { StatsSpanProcessor } from "./StatsSpanProcessor.js"
 import { TailSampler } from "./TailSampler.js"
 import { TailSamplingSpanProcessor } from "./TailSamplingSpanProcessor.js"
+import { layerTracingPolicy, makeTracingPolicy, type TracingPolicy } from "./TracingPolicy.js"
 import { TracingStats, TracingStatsCounters } from "./TracingStats.js"
 
 const makeExporter = (
@@ -184,28 +184,22 @@ export const layerSettings = (settings: TracingSettings): Layer.Layer<TracingSta
       reader.setMetricProducer(yield* Effect.provideService(Metrics.makeProducer, Resource.Resource, makeResource(settings)))
     }
     const recording = randomFlagTracerProvider(provider)
-    yield* registerScoped(settings, recording, stats, makePropagator(settings, isTailKept))
+    const policy = makeTracingPolicy(settings)
+    yield* registerScoped(recording, stats, makePropagator(settings, isTailKept), policy)
     const tracer = recording.getTracer(settings.serviceName, settings.serviceVersion)
-    return Layer.mergeAll(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
+    return Layer.mergeAll(layerEffectTracer(tracer), layerTracingPolicy(policy), Layer.succeed(TracingStats, stats))
   }))
 }
 
 /** Makes `provider` the one behind the globals, the facade and Effect, for the layer's lifetime. */
 const registerScoped = (
-  settings: TracingSettings,
   provider: TracerProvider,
   stats: TracingStatsCounters,
-  propagator: TextMapPropagator
+  propagator: TextMapPropagator,
+  policy: TracingPolicy
 ) =>
   Effect.acquireRelease(
-    Effect.sync(() => register({
-      provider,
-      propagator,
-      stats,
-      http: makeHttpPolicy(settings.http, settings.exporters.includes("otlp") ? [settings.otlp.url] : []),
-      ai: settings.ai,
-      redaction: settings.redaction.enabled ? settings.redaction : undefined
-    })),
+    Effect.sync(() => register({ provider, propagator, stats, policy })),
     (release) => Effect.sync(release)
   )
 
@@ -231,7 +225,8 @@ export const layerOnProvider = (settings: TracingSettings, provider: TracerProvi
     const recording = randomFlagTracerProvider(
       settings.redaction.enabled ? redactingTracerProvider(provider, settings.redaction) : provider
     )
-    yield* registerScoped(settings, recording, stats, makePropagator(settings))
+    const policy = makeTracingPolicy(settings)
+    yield* registerScoped(recording, stats, makePropagator(settings), policy)
     yield* Effect.addFinalizer(() =>
       Effect.tryPromise(() => (provider as { forceFlush?: () => Promise<void> }).forceFlush?.() ?? Promise.resolve()).pipe(
         Effect.timeout(settings.shutdownTimeoutMillis),
@@ -239,7 +234,7 @@ export const layerOnProvider = (settings: TracingSettings, provider: TracerProvi
       )
     )
     const tracer = recording.getTracer(settings.serviceName, settings.serviceVersion)
-    return Layer.merge(layerEffectTracer(tracer), Layer.succeed(TracingStats, stats))
+    return Layer.mergeAll(layerEffectTracer(tracer), layerTracingPolicy(policy), Layer.succeed(TracingStats, stats))
   }))
 }
 

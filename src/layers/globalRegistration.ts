@@ -27,9 +27,7 @@ import {
   type TracerProvider
 } from "@opentelemetry/api"
 import { RunnableContextManager } from "../context/RunnableContextManager.js"
-import type { TracingSettings } from "../config.js"
-import type { RedactionPolicy } from "../redaction/attributes.js"
-import type { HttpPolicy } from "./httpPolicy.js"
+import { inactivePolicy, type TracingPolicy } from "./TracingPolicy.js"
 import type { TracingStatsCounters } from "./TracingStats.js"
 
 /** What one active tracing layer contributes to the globals. */
@@ -37,10 +35,8 @@ export interface Registration {
   readonly provider: TracerProvider
   readonly propagator: TextMapPropagator
   readonly stats: TracingStatsCounters
-  readonly http: HttpPolicy
-  readonly ai: TracingSettings["ai"]
-  /** How spans are masked; `undefined` when redaction is off. */
-  readonly redaction: RedactionPolicy | undefined
+  /** The layer's policy, for the facade (Effect code gets it from its fiber). */
+  readonly policy: TracingPolicy
 }
 
 const noopProvider: TracerProvider = new ProxyTracerProvider()
@@ -188,6 +184,17 @@ export const register = (registration: Registration): () => void => {
 
 /** The active registration, if a tracing layer is running. */
 export const activeRegistration = (): Registration | undefined => registry.current
+
+/**
+ * The policy of the active tracing layer, for code outside Effect (the facade); Effect code
+ * reads its fiber's `currentTracingPolicy` instead.
+ *
+ * @example
+ * ```ts
+ * if (activePolicy().http.traces(url)) startClientSpan()
+ * ```
+ */
+export const activePolicy = (): TracingPolicy => registry.current?.policy ?? inactivePolicy
 
 /**
  * A tracer provider that someone other than us registered as the OpenTelemetry global

@@ -13,13 +13,14 @@ import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { currentTracingPolicy, type TracingPolicy } from "../layers/TracingPolicy.js"
 import { GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
 import {
   addChunk,
-  aiSettings,
   chatSpanFinish,
   chatSpanStart,
   type ChatOutcome,
@@ -123,8 +124,8 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
     const serverAddress = new URL(baseUrl).hostname
     const timeout = options.timeout === undefined ? undefined : Duration.decode(options.timeout)
 
-    const info = (request: ChatRequest, stream: boolean): ChatRequestInfo => ({
-      captureContent: request.captureContent ?? aiSettings().captureContent,
+    const info = (request: ChatRequest, stream: boolean, policy: TracingPolicy): ChatRequestInfo => ({
+      captureContent: request.captureContent ?? policy.ai.captureContent,
       provider: providerName,
       model: request.model,
       messages: request.messages,
@@ -165,9 +166,9 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
     }
 
     /** Sends the request; a failed status becomes its typed error, a dead connection "unavailable". */
-    const send = (request: HttpClientRequest.HttpClientRequest, sendBaggage: boolean | undefined) => {
+    const send = (request: HttpClientRequest.HttpClientRequest, sendBaggage: boolean | undefined, policy: TracingPolicy) => {
       const executed = http.execute(request)
-      const sent = ((sendBaggage ?? aiSettings().sendBaggage) ? executed : withoutBaggagePropagation(executed)).pipe(
+      const sent = ((sendBaggage ?? policy.ai.sendBaggage) ? executed : withoutBaggagePropagation(executed)).pipe(
         Effect.mapError((error) => new AiProviderUnavailable({ message: error.message, status: undefined })),
         Effect.flatMap((response) => (response.status >= 400 ? failedResponse(response) : Effect.succeed(response)))
       )
@@ -177,41 +178,51 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
     }
 
     /** `began`: an answer came, or a stream sent a chunk. An interruption (the reader left) is no failure. */
-    const finish = (span: OtelSpan | undefined, request: ChatRequestInfo, outcome: ChatOutcome, began: boolean, started: number, exit: Exit.Exit<unknown, AiError>) => {
+    const finish = (
+      span: OtelSpan | undefined,
+      request: ChatRequestInfo,
+      outcome: ChatOutcome,
+      began: boolean,
+      started: number,
+      exit: Exit.Exit<unknown, AiError>,
+      policy: TracingPolicy
+    ) => {
       const error = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? Cause.squash(exit.cause) : undefined
-      chatSpanFinish(span, request, began || error === undefined ? outcome : undefined, error, (performance.now() - started) / 1000)
+      chatSpanFinish(span, request, began || error === undefined ? outcome : undefined, error, (performance.now() - started) / 1000, policy)
     }
 
-    const chatCompletion: AiClientService["chatCompletion"] = (request) => {
-      const details = info(request, false)
-      const { name, attributes } = chatSpanStart(details)
-      return Effect.gen(function*() {
-        const span = Option.getOrUndefined(yield* Effect.option(OtelTracer.currentOtelSpan))
-        const started = performance.now()
-        const outcome = emptyOutcome()
-        return yield* send(httpRequest(request, false), request.sendBaggage).pipe(
-          Effect.flatMap((response) => Effect.orElseSucceed(response.json, () => undefined)),
-          Effect.map((json) => {
-            Object.assign(outcome, outcomeOf(json) ?? {})
-            return toResponse(outcome)
-          }),
-          Effect.onExit((exit) => Effect.sync(() => finish(span, details, outcome, Exit.isSuccess(exit), started, exit)))
-        )
-      }).pipe(Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false }))
-    }
+    const chatCompletion: AiClientService["chatCompletion"] = (request) =>
+      Effect.flatMap(FiberRef.get(currentTracingPolicy), (policy) => {
+        const details = info(request, false, policy)
+        const { name, attributes } = chatSpanStart(details, policy)
+        return Effect.gen(function*() {
+          const span = Option.getOrUndefined(yield* Effect.option(OtelTracer.currentOtelSpan))
+          const started = performance.now()
+          const outcome = emptyOutcome()
+          return yield* send(httpRequest(request, false), request.sendBaggage, policy).pipe(
+            Effect.flatMap((response) => Effect.orElseSucceed(response.json, () => undefined)),
+            Effect.map((json) => {
+              Object.assign(outcome, outcomeOf(json) ?? {})
+              return toResponse(outcome)
+            }),
+            Effect.onExit((exit) => Effect.sync(() => finish(span, details, outcome, Exit.isSuccess(exit), started, exit, policy)))
+          )
+        }).pipe(Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false }))
+      })
 
-    const streamChatCompletion: AiClientService["streamChatCompletion"] = (request) => {
-      const details = info(request, true)
-      const { name, attributes } = chatSpanStart(details)
-      return Stream.unwrapScoped(Effect.gen(function*() {
+    const streamChatCompletion: AiClientService["streamChatCompletion"] = (request) =>
+      Stream.unwrapScoped(Effect.gen(function*() {
+        const policy = yield* FiberRef.get(currentTracingPolicy)
+        const details = info(request, true, policy)
+        const { name, attributes } = chatSpanStart(details, policy)
         // The span lives as long as the stream's scope: read to the end, failed or abandoned.
         const span = yield* Effect.makeSpanScoped(name, { kind: "client", attributes, captureStackTrace: false })
         const otelSpan = Option.getOrUndefined(yield* Effect.option(Effect.withParentSpan(OtelTracer.currentOtelSpan, span)))
         const started = performance.now()
         const outcome = emptyOutcome()
         let first = true
-        yield* Effect.addFinalizer((exit) => Effect.sync(() => finish(otelSpan, details, outcome, !first, started, exit as Exit.Exit<unknown, AiError>)))
-        const response = yield* send(httpRequest(request, true), request.sendBaggage).pipe(Effect.withParentSpan(span))
+        yield* Effect.addFinalizer((exit) => Effect.sync(() => finish(otelSpan, details, outcome, !first, started, exit as Exit.Exit<unknown, AiError>, policy)))
+        const response = yield* send(httpRequest(request, true), request.sendBaggage, policy).pipe(Effect.withParentSpan(span))
         return sseData(response.stream).pipe(
           Stream.mapError((error) => new AiProviderUnavailable({ message: String(error), status: undefined })),
           Stream.tap((chunk) =>
@@ -227,7 +238,6 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
           Stream.filter((delta) => delta.content !== "" || delta.finishReason !== undefined)
         )
       }))
-    }
 
     return { chatCompletion, streamChatCompletion }
   })

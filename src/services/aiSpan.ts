@@ -7,8 +7,9 @@
  * @since 0.1.0
  */
 import type { Attributes, Span } from "@opentelemetry/api"
-import type { ModelPrice, TracingSettings } from "../config.js"
-import { activeRegistration } from "../layers/globalRegistration.js"
+import type { ModelPrice } from "../config.js"
+import type { TracingPolicy } from "../layers/TracingPolicy.js"
+import type { RedactionPolicy } from "../redaction/attributes.js"
 import { redactedJson } from "../redaction/redactedJson.js"
 import { errorType } from "./errorType.js"
 import * as Metric from "effect/Metric"
@@ -76,16 +77,16 @@ export interface ChatOutcome {
 /** Longest recorded message content (JSON), cut after redaction. */
 const MAX_CONTENT = 8 * 1024
 
-/** Message content as recorded: masked by the active layer's redaction, then cut. Never throws. */
-const contentOf = (value: unknown): string => redactedJson(value, activeRegistration()?.redaction, MAX_CONTENT)
+/** Message content as recorded: masked by the layer's redaction, then cut. Never throws. */
+const contentOf = (value: unknown, redaction: RedactionPolicy | undefined): string => redactedJson(value, redaction, MAX_CONTENT)
 
 /**
  * @example
  * ```ts
- * chatSpanStart({ provider: "openai", model: "gpt-4", maxTokens: 1000 }) // { name: "chat gpt-4", attributes: {...} }
+ * chatSpanStart({ provider: "openai", model: "gpt-4", maxTokens: 1000 }, policy) // { name: "chat gpt-4", attributes: {...} }
  * ```
  */
-export const chatSpanStart = (request: ChatRequestInfo): { name: string; attributes: Attributes } => {
+export const chatSpanStart = (request: ChatRequestInfo, policy: TracingPolicy): { name: string; attributes: Attributes } => {
   const attributes: Attributes = {
     [GEN_AI_OPERATION_NAME]: "chat",
     [GEN_AI_PROVIDER_NAME]: request.provider,
@@ -101,7 +102,7 @@ export const chatSpanStart = (request: ChatRequestInfo): { name: string; attribu
   if (request.messages !== undefined) {
     attributes[GEN_AI_REQUEST_MESSAGE_COUNT] = typeof request.messages === "number" ? request.messages : request.messages.length
     if (request.captureContent === true && typeof request.messages !== "number") {
-      attributes[GEN_AI_INPUT_MESSAGES] = contentOf(request.messages)
+      attributes[GEN_AI_INPUT_MESSAGES] = contentOf(request.messages, policy.redaction)
     }
   }
   return { name: `chat ${request.model}`, attributes }
@@ -186,9 +187,6 @@ export const addChunk = (outcome: ChatOutcome, chunk: unknown): void => {
   }
 }
 
-/** The GenAI settings of the active tracing layer (off, no prices, when none runs). */
-export const aiSettings = (): TracingSettings["ai"] => activeRegistration()?.ai ?? { captureContent: false, prices: {}, sendBaggage: false }
-
 /**
  * The estimated cost in dollars of a call's tokens, when the model has a price.
  *
@@ -202,17 +200,18 @@ export const estimatedCost = (price: ModelPrice | undefined, inputTokens: number
     ? undefined
     : ((inputTokens ?? 0) * price.input + (outputTokens ?? 0) * price.output) / 1_000_000
 
-/** Records what the response said on the span, and the estimated cost when `price` is known. */
-export const chatSpanEnd = (span: Span, outcome: ChatOutcome, captureContent: boolean, price?: ModelPrice | undefined): void => {
+/** Records what the response said on the span, and the estimated cost when the model has a price. */
+const chatSpanEnd = (span: Span, outcome: ChatOutcome, request: ChatRequestInfo, policy: TracingPolicy): void => {
   if (outcome.id !== undefined) span.setAttribute(GEN_AI_RESPONSE_ID, outcome.id)
   if (outcome.model !== undefined) span.setAttribute(GEN_AI_RESPONSE_MODEL, outcome.model)
   if (outcome.finishReasons.length > 0) span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, outcome.finishReasons)
   if (typeof outcome.inputTokens === "number") span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, outcome.inputTokens)
   if (typeof outcome.outputTokens === "number") span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, outcome.outputTokens)
-  const cost = estimatedCost(price, outcome.inputTokens, outcome.outputTokens)
+  const cost = estimatedCost(policy.ai.prices[request.model], outcome.inputTokens, outcome.outputTokens)
   if (cost !== undefined) span.setAttribute(GEN_AI_USAGE_COST, cost)
-  if (captureContent) {
-    span.setAttribute(GEN_AI_OUTPUT_MESSAGES, contentOf([{ role: "assistant", content: outcome.output, finish_reason: outcome.finishReasons[0] }]))
+  if (request.captureContent === true) {
+    const output = [{ role: "assistant", content: outcome.output, finish_reason: outcome.finishReasons[0] }]
+    span.setAttribute(GEN_AI_OUTPUT_MESSAGES, contentOf(output, policy.redaction))
   }
 }
 
@@ -224,7 +223,7 @@ export const chatSpanEnd = (span: Span, outcome: ChatOutcome, captureContent: bo
  *
  * @example
  * ```ts
- * chatSpanFinish(span, request, outcome, undefined, (performance.now() - started) / 1000)
+ * chatSpanFinish(span, request, outcome, undefined, (performance.now() - started) / 1000, policy)
  * ```
  */
 export const chatSpanFinish = (
@@ -232,11 +231,12 @@ export const chatSpanFinish = (
   request: ChatRequestInfo,
   outcome: ChatOutcome | undefined,
   error: unknown,
-  durationSeconds: number
+  durationSeconds: number,
+  policy: TracingPolicy
 ): void => {
   const type = error === undefined ? undefined : errorType(error)
   if (span !== undefined) {
-    if (outcome !== undefined) chatSpanEnd(span, outcome, request.captureContent === true, aiSettings().prices[request.model])
+    if (outcome !== undefined) chatSpanEnd(span, outcome, request, policy)
     if (type !== undefined) span.setAttribute(ERROR_TYPE, type)
   }
   recordChatMetrics(request, error === undefined ? outcome : undefined, durationSeconds, type)

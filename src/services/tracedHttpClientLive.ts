@@ -18,7 +18,8 @@ import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import { currentOtelContext } from "../context/bridge.js"
-import { activeRegistration, forwardingTracerProvider } from "../layers/globalRegistration.js"
+import { forwardingTracerProvider } from "../layers/globalRegistration.js"
+import { currentTracingPolicy } from "../layers/TracingPolicy.js"
 import { VERSION } from "../version.js"
 import { type ClientFailure, clientSpanFailure, clientSpanOpen, clientSpanResponse } from "./httpClientSpan.js"
 import { currentSendsBaggage, currentUrlTemplate } from "./httpClientRefs.js"
@@ -69,12 +70,9 @@ const execute = (
   options: TracedHttpClientOptions
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
   Effect.gen(function*() {
-    const registration = activeRegistration()
+    const policy = (yield* FiberRef.get(currentTracingPolicy)).http
     const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-    if (registration === undefined || Either.isLeft(url) || !registration.http.traces(url.right)) {
-      return yield* base.execute(request)
-    }
-    const policy = registration.http
+    if (Either.isLeft(url) || !policy.traces(url.right)) return yield* base.execute(request)
     const resendCount = attempts.get(request) ?? 0
     attempts.set(request, resendCount + 1)
     const { span, headers } = clientSpanOpen(tracer, {

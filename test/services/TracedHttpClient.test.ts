@@ -199,4 +199,14 @@ describe("TracedHttpClient", () => {
     }).pipe(Effect.provide(TracedHttp.layerFetch().pipe(Layer.provideMerge(layerTest({
       http: { propagateTo: ["partner.example.com"], ignoreUrls: [/\/missing$/] }
     }))))))
+
+  it.live("follows the policy of a tracing layer that only the client sees (Layer.provide hides it)", () =>
+    Effect.gen(function*() {
+      const client = yield* TracedHttpClient
+      server.calls.length = 0
+      yield* client.get(`${server.url}/ok`)
+      yield* client.get(`${server.url}/missing`)
+      // Outside any tracing layer nothing is traced or propagated; under this one /ok is, /missing is ignored.
+      expect(server.calls.map((call) => [call.path, call.headers.traceparent !== undefined])).toEqual([["/ok", true], ["/missing", false]])
+    }).pipe(Effect.provide(TracedHttp.layerFetch().pipe(Layer.provide(layerTest({ http: { ignoreUrls: [/\/missing$/] } }))))))
 })
