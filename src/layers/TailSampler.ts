@@ -12,7 +12,7 @@ import {
   TraceIdRatioBasedSampler
 } from "@opentelemetry/sdk-trace-base"
 import type { TailSamplingSettings } from "../config.js"
-import { TAIL_KEEP_KEY, TAIL_KEEP_VALUE } from "../propagation/W3CTraceContextPropagator.js"
+import { TAIL_KEEP_KEY, TAIL_KEEP_VALUE } from "./TailKeepPropagator.js"
 import type { TailSamplingSpanProcessor } from "./TailSamplingSpanProcessor.js"
 
 const SAMPLED: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED }

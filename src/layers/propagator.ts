@@ -11,10 +11,12 @@ import type { TracingSettings } from "../config.js"
 import { baggageOf } from "../context/scope.js"
 import { W3CBaggagePropagator } from "../propagation/W3CBaggagePropagator.js"
 import { W3CTraceContextPropagator } from "../propagation/W3CTraceContextPropagator.js"
+import { TailKeepPropagator } from "./TailKeepPropagator.js"
 
 /**
  * A composite of the named propagators, in the order given: our W3C Trace Context and Baggage
  * codecs, and the OpenTelemetry packages for B3 (single and multi header) and AWS X-Ray.
+ * With tail sampling (`isTailKept`), Trace Context also carries its keep verdict.
  *
  * @example
  * ```ts
@@ -28,8 +30,10 @@ export const makePropagator = (
   new CompositePropagator({
     propagators: settings.propagators.map((name) => {
       switch (name) {
-        case "tracecontext":
-          return new W3CTraceContextPropagator({ vendorKey: settings.traceStateVendorKey, isTailKept })
+        case "tracecontext": {
+          const traceContext = new W3CTraceContextPropagator({ vendorKey: settings.traceStateVendorKey })
+          return isTailKept === undefined ? traceContext : new TailKeepPropagator(traceContext, isTailKept)
+        }
         case "baggage":
           // The request scope's baggage, which `baggage.set` and Effect's `Baggage` change.
           return new W3CBaggagePropagator((context) => baggageOf(context).values())

@@ -20,22 +20,12 @@ import { W3CTraceState } from "./W3CTraceState.js"
 export const TRACEPARENT = "traceparent"
 export const TRACESTATE = "tracestate"
 
-/** Our `tracestate` entry telling downstream services that tail sampling kept the trace. */
-export const TAIL_KEEP_KEY = "blipee_tail"
-export const TAIL_KEEP_VALUE = "keep"
-
 export interface W3CTraceContextOptions {
   /**
    * Our own `tracestate` entry: when set, each outgoing request carries `key=<span id>` at
    * the front, as the specification's example vendors do.
    */
   readonly vendorKey?: string | undefined
-  /**
-   * Tail sampling's verdict so far: a trace it kept goes out flagged sampled and with
-   * `blipee_tail=keep`, from whichever span (one started before the verdict, so not flagged
-   * sampled itself, or after it), and downstream services keep theirs.
-   */
-  readonly isTailKept?: ((traceId: string) => boolean) | undefined
 }
 
 /**
@@ -51,21 +41,19 @@ export class W3CTraceContextPropagator implements TextMapPropagator {
     const span = trace.getSpan(context)
     const spanContext = span?.spanContext()
     if (spanContext === undefined || !isSpanContextValid(spanContext) || isTracingSuppressed(context)) return
-    const tailKept = this.options.isTailKept?.(spanContext.traceId) === true
     setter.set(
       carrier,
       TRACEPARENT,
       formatTraceparent({
         traceId: spanContext.traceId,
         parentId: spanContext.spanId,
-        flags: (tailKept ? FLAG_SAMPLED : spanContext.traceFlags & FLAG_SAMPLED) | randomFlagOf(span!)
+        flags: (spanContext.traceFlags & FLAG_SAMPLED) | randomFlagOf(span!)
       })
     )
     let traceState = spanContext.traceState
     if (this.options.vendorKey !== undefined && !spanContext.isRemote) {
       traceState = (traceState ?? new W3CTraceState()).set(this.options.vendorKey, spanContext.spanId)
     }
-    if (tailKept) traceState = (traceState ?? new W3CTraceState()).set(TAIL_KEEP_KEY, TAIL_KEEP_VALUE)
     const serialized = traceState?.serialize()
     if (serialized) setter.set(carrier, TRACESTATE, serialized)
   }

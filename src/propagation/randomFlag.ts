@@ -48,8 +48,23 @@ export const noteRandomFlag = (span: Span, parentContext: Context, options: Span
   const parent = options?.root === true ? undefined : trace.getSpan(parentContext)
   // No valid parent: the SDK generated this trace id, from its random generator. (A marked
   // parent is valid: checked first, it spares the common child the id checks.)
-  if (parent === undefined || randomFlagOf(parent) !== 0 || !isSpanContextValid(parent.spanContext())) {
-    if (Object.isExtensible(span)) (span as Marked)[RANDOM] = true
-    else unmarkable.add(span)
-  }
+  if (parent === undefined || randomFlagOf(parent) !== 0 || !isSpanContextValid(parent.spanContext())) mark(span)
+}
+
+/**
+ * Gives `copy`, a stand-in for `span` (the same trace, another span context), the flag of
+ * `span`.
+ *
+ * @example
+ * ```ts
+ * copyRandomFlag(span, trace.wrapSpanContext({ ...span.spanContext(), traceFlags: TraceFlags.SAMPLED }))
+ * ```
+ */
+export const copyRandomFlag = (span: Span, copy: Span): void => {
+  if (randomFlagOf(span) !== 0) mark(copy)
+}
+
+const mark = (span: Span) => {
+  if (Object.isExtensible(span)) (span as Marked)[RANDOM] = true
+  else unmarkable.add(span)
 }

@@ -141,6 +141,16 @@ describe("tail sampling", () => {
       expect((yield* (yield* TestSpans).all).map((span) => span.name)).toEqual(["baseline", "payment", "retry", "request"])
     }).pipe(Effect.provide(layerTest({ tailSampling: { baseRate: 0.05 } }))))
 
+  it.effect("a kept trace this process started goes out sampled, keeps its random flag and our tracestate entry after the verdict", () =>
+    Effect.gen(function*() {
+      const root = tracer().startSpan("local root")
+      const failing = child(root, "payment")
+      failing.setStatus({ code: SpanStatusCode.ERROR, message: "declined" })
+      failing.end()
+      expect(headersOf(root)).toEqual({ traceparent: expect.stringMatching(/-03$/), tracestate: "blipee=" + root.spanContext().spanId + ",blipee_tail=keep" })
+      root.end()
+    }).pipe(Effect.provide(layerTest({ tailSampling: { baseRate: 0 }, traceStateVendorKey: "blipee" }))))
+
   it.live("keeps a trace whose root is still open after slowMs, and then its later spans", () =>
     Effect.gen(function*() {
       const root = tracer().startSpan("long job", {}, fromUpstream(REJECTED, "00"))
