@@ -18,7 +18,7 @@ import type { AddressInfo } from "node:net"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { hashingEmbedding, makeMemoryCache, traceMLOperation, withSemanticCache } from "../src/ai.js"
+import { hashingEmbedding, makeMemoryCache, traceMLOperation, withSemanticCache } from "../src/entries/ai.js"
 import {
   Ai,
   AiClient,

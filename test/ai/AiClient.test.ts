@@ -8,7 +8,7 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { afterAll, beforeAll } from "vitest"
 import { Ai, AiClient, Baggage, TracedHttp } from "../../src/index.js"
-import { layerTest, TestSpans } from "../../src/testing.js"
+import { layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 
 let server: AiStandIn

@@ -3,9 +3,9 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricLabel from "effect/MetricLabel"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
-import { keyHashOf, tokenUsage, traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "../../src/ai.js"
+import { keyHashOf, tokenUsage, traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "../../src/entries/ai.js"
 import { shutdownTracing } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 const spans = initTestTracing()
 beforeEach(() => spans.reset())

@@ -2,9 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { afterAll, beforeAll } from "vitest"
-import { hashingEmbedding, layerMemoryCache, mlOperation, reportProgress, SemanticCache, withSemanticCache } from "../../src/ai.js"
+import { hashingEmbedding, layerMemoryCache, mlOperation, reportProgress, SemanticCache, withSemanticCache } from "../../src/entries/ai.js"
 import { Ai, AiClient, TracedHttp } from "../../src/index.js"
-import { layerTest, TestSpans } from "../../src/testing.js"
+import { layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 
 let server: AiStandIn

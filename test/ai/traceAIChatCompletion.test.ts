@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import OpenAI from "openai"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { traceAIChatCompletion } from "../../src/ai.js"
+import { traceAIChatCompletion } from "../../src/entries/ai.js"
 import { shutdownTracing } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 
 const spans = initTestTracing()

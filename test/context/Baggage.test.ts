@@ -5,9 +5,9 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { injectHeaders } from "../../src/propagation.js"
+import { injectHeaders } from "../../src/entries/propagation.js"
 import { Baggage, Tenant } from "../../src/index.js"
-import { layerTest, TestSpans, TracingTest } from "../../src/testing.js"
+import { layerTest, TestSpans, TracingTest } from "../../src/entries/testing.js"
 
 describe("Baggage", () => {
   it.effect("sets, gets, lists and removes entries", () =>

@@ -8,7 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import { DbClient, Tenant } from "../../src/index.js"
-import { layerTest, TestSpans } from "../../src/testing.js"
+import { layerTest, TestSpans } from "../../src/entries/testing.js"
 
 export const dbClientSuite = (dbLayer: () => Layer.Layer<DbClient, unknown>, table: string) => {
   const Live = () => Layer.merge(dbLayer(), layerTest()).pipe(Layer.orDie)

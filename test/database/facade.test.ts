@@ -1,9 +1,9 @@
 import { PGlite } from "@electric-sql/pglite"
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "../../src/database.js"
+import { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "../../src/entries/database.js"
 import { shutdownTracing, withTracing } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 const spans = initTestTracing()
 let db: PGlite

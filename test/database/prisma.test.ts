@@ -3,9 +3,9 @@ import { PrismaInstrumentation } from "@prisma/instrumentation"
 import { SpanKind, trace } from "@opentelemetry/api"
 import { PrismaPGlite } from "pglite-prisma-adapter"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { prismaTracing } from "../../src/database.js"
+import { prismaTracing } from "../../src/entries/database.js"
 import { shutdownTracing, traceAsync } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 import { PrismaClient } from "../prisma/generated/client.js"
 
 const spans = initTestTracing()

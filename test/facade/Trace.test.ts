@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { shutdownTracing, Trace } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 // TypeScript 5 standard (TC39) decorators: this project compiles without experimentalDecorators.
 const spans = initTestTracing()

@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import { AsyncLocalStorage } from "node:async_hooks"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { runTraced, shutdownTracing, traceAsync, tracer, tracingHealth } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 const spans = initTestTracing({ serviceName: "facade-test" })
 beforeEach(() => spans.reset())

@@ -3,7 +3,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { baggage, runTraced, shutdownTracing, traceApiClient, traceAsync, TracedHttpClient, traceFetch, traceOutgoingRequest, TracedHttp } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
 
 const spans = initTestTracing({ http: { responseHeaders: ["x-request-id"] } })

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { Baggage, baggage, extractTraceContext, injectTraceContext, runTraced, shutdownTracing, Tenant, traceAsync, withTracing } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 const spans = initTestTracing()
 beforeEach(() => spans.reset())

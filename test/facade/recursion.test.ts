@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url"
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base"
 import { afterAll, expect, it } from "vitest"
 import { shutdownTracing, traceAsync } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 initTestTracing()
 afterAll(() => shutdownTracing())

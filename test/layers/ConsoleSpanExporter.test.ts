@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import { ConsoleSpanExporter } from "../../src/index.js"
-import { TestSpans, TracingTest } from "../../src/testing.js"
+import { TestSpans, TracingTest } from "../../src/entries/testing.js"
 
 const exportAll = (exporter: ConsoleSpanExporter, batches: Array<Array<ReadableSpan>>) =>
   Promise.all(batches.map((batch) => new Promise((resolve) => exporter.export(batch, resolve))))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { AlwaysOnSampler, type Sampler } from "@opentelemetry/sdk-trace-base"
-import { layerTest, TestSpans, TracingTest } from "../../src/testing.js"
+import { layerTest, TestSpans, TracingTest } from "../../src/entries/testing.js"
 
 const program = Effect.gen(function*() {
   yield* Effect.withSpan(Effect.void, "first")
@@ -84,7 +84,7 @@ describe("span attributes given to withSpan", () => {
 
 describe("test tracing, Effect and facade alike", () => {
   it("reads nothing from the environment: OTEL_SDK_DISABLED=true (as CI may set) records all the same", async () => {
-    const { initTestTracing } = await import("../../src/testing.js")
+    const { initTestTracing } = await import("../../src/entries/testing.js")
     const { shutdownTracing, traceAsync } = await import("../../src/index.js")
     const saved = { disabled: process.env.OTEL_SDK_DISABLED, name: process.env.OTEL_SERVICE_NAME }
     process.env.OTEL_SDK_DISABLED = "true"

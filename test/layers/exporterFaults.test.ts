@@ -146,7 +146,7 @@ describe("shutdown", () => {
 describe("span limits", () => {
   it.effect("cut long values and drop attributes past the count, as the specification says", () =>
     Effect.gen(function*() {
-      const { layerTest, TestSpans } = yield* Effect.promise(() => import("../../src/testing.js"))
+      const { layerTest, TestSpans } = yield* Effect.promise(() => import("../../src/entries/testing.js"))
       const [span] = yield* Effect.gen(function*() {
         const active = trace.getActiveSpan()!
         active.setAttribute("long", "y".repeat(10_000))

@@ -3,7 +3,7 @@ import { trace } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll } from "vitest"
 import { Tracing } from "../../src/index.js"
-import { TestSpans, layerTest } from "../../src/testing.js"
+import { TestSpans, layerTest } from "../../src/entries/testing.js"
 import { startStrictReceiver, type Receiver } from "../support/receivers.js"
 
 const SECRETS = [

@@ -2,7 +2,7 @@ import * as OtelTracer from "@effect/opentelemetry/Tracer"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { TracingStats } from "../../src/index.js"
-import { layerTest, TestSpans } from "../../src/testing.js"
+import { layerTest, TestSpans } from "../../src/entries/testing.js"
 
 /** `count` independent traces, each a root with one child. */
 const traces = (count: number) =>

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import { afterAll } from "vitest"
 import { runTraced, shutdownTracing, traceAsync, tracer, TracingStats } from "../../src/index.js"
-import { initTestTracing, layerTest } from "../../src/testing.js"
+import { initTestTracing, layerTest } from "../../src/entries/testing.js"
 
 /** Spans started and not ended so far. */
 const live = Effect.map(TracingStats, (stats) => stats.spansCreated - stats.spansEnded)

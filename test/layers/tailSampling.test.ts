@@ -12,7 +12,7 @@ import { afterAll, beforeAll } from "vitest"
 import { settingsFromEnvironment } from "../../src/config.js"
 import { Tracing, TracingStats } from "../../src/index.js"
 import * as metrics from "../../src/layers/selfMonitoringMetrics.js"
-import { layerTest, TestSpans } from "../../src/testing.js"
+import { layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type Receiver, startStrictReceiver } from "../support/receivers.js"
 
 const tracer = () => trace.getTracer("tail-test")

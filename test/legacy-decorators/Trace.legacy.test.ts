@@ -1,7 +1,7 @@
 import { SpanStatusCode } from "@opentelemetry/api"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { shutdownTracing, Trace } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 
 // This folder's tsconfig turns on experimentalDecorators, so these are legacy decorators.
 const spans = initTestTracing()

@@ -2,7 +2,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentele
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { baggage, shutdownTracing, traceAsync, withTracing } from "../../src/index.js"
-import { initTestTracing } from "../../src/testing.js"
+import { initTestTracing } from "../../src/entries/testing.js"
 import { serveWebHandler, type WebServer } from "../../scripts/webServer.js"
 
 const spans = initTestTracing({ serviceName: "middleware-test" })

@@ -9,9 +9,9 @@ import {
 } from "@opentelemetry/api"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { W3CBaggagePropagator, W3CTraceContextPropagator } from "../../src/propagation.js"
+import { W3CBaggagePropagator, W3CTraceContextPropagator } from "../../src/entries/propagation.js"
 import type { TracingOptions } from "../../src/index.js"
-import { layerTest } from "../../src/testing.js"
+import { layerTest } from "../../src/entries/testing.js"
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 const PARENT_ID = "00f067aa0ba902b7"

@@ -28,11 +28,11 @@ import {
   TracedHttpClient
 } from "../../src/index.js"
 import { randomFlagTracerProvider } from "../../src/layers/RandomFlagTracerProvider.js"
-import { injectHeaders } from "../../src/propagation.js"
+import { injectHeaders } from "../../src/entries/propagation.js"
 import { randomFlagOf } from "../../src/propagation/randomFlag.js"
 import { FLAG_RANDOM } from "../../src/propagation/traceparent.js"
 import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
-import { initTestTracing, layerTest, TestSpans } from "../../src/testing.js"
+import { initTestTracing, layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { type HttpFixture, startHttpFixture } from "../support/httpFixture.js"
 

@@ -12,9 +12,9 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { createServer } from "node:http"
 import { Baggage, Tenant } from "../../src/index.js"
-import { injectHeaders } from "../../src/propagation.js"
+import { injectHeaders } from "../../src/entries/propagation.js"
 import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
-import { TestSpans, TracingTest } from "../../src/testing.js"
+import { TestSpans, TracingTest } from "../../src/entries/testing.js"
 
 /** Server-sent events 60 ms apart, as an AI route streams tokens, then the end, a failure, or nothing. */
 const tokens = (count: number, end: "end" | "fail" | "never") =>

@@ -9,7 +9,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { afterAll, beforeAll } from "vitest"
 import { apiCall, Baggage, TracedHttp, TracedHttpClient } from "../../src/index.js"
-import { layerTest, TestSpans } from "../../src/testing.js"
+import { layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
 
 let server: HttpFixture

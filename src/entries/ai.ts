@@ -10,8 +10,8 @@ export {
   traceAIChatCompletion,
   traceMLOperation,
   traceSemanticCache
-} from "./facade/ai.js"
-export { type ChatOutcome, type ChatRequestInfo, operationDuration, outcomeOf, tokenUsage } from "./services/aiSpan.js"
+} from "../facade/ai.js"
+export { type ChatOutcome, type ChatRequestInfo, operationDuration, outcomeOf, tokenUsage } from "../services/aiSpan.js"
 export {
   AiAuthentication,
   AiBadRequest,
@@ -29,8 +29,8 @@ export {
   layer as layerAiClient,
   layerConfig as layerAiClientConfig,
   makeAiClient
-} from "./services/AiClient.js"
-export { keyHashOf } from "./redaction/keyHash.js"
+} from "../services/AiClient.js"
+export { keyHashOf } from "../redaction/keyHash.js"
 export {
   type CacheLookup,
   type Embed,
@@ -42,5 +42,5 @@ export {
   type SemanticCacheService,
   tracedCache,
   withSemanticCache
-} from "./services/SemanticCache.js"
-export { mlOperation, mlResultAttributes, mlSpanStart, reportProgress } from "./services/mlSpan.js"
+} from "../services/SemanticCache.js"
+export { mlOperation, mlResultAttributes, mlSpanStart, reportProgress } from "../services/mlSpan.js"

@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-export { sanitizeSql, type SanitizeSqlOptions, type SqlDialect } from "./redaction/sanitizeSql.js"
-export { summarizeSql, type SqlSummary } from "./redaction/summarizeSql.js"
+export { sanitizeSql, type SanitizeSqlOptions, type SqlDialect } from "../redaction/sanitizeSql.js"
+export { summarizeSql, type SqlSummary } from "../redaction/summarizeSql.js"
 export {
   DbClient,
   type DbClientOptions,
@@ -16,14 +16,14 @@ export {
   makeDbClient,
   type QueryOptions,
   type TransactionOptions
-} from "./services/DbClient.js"
-export { argsShape } from "./services/dbSpan.js"
-export { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "./services/dbDriver.js"
+} from "../services/DbClient.js"
+export { argsShape } from "../services/dbSpan.js"
+export { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "../services/dbDriver.js"
 export {
   type DatabaseQueryOptions,
   type DatabaseTransactionOptions,
   traceDatabaseQuery,
   traceDatabaseTransaction,
   tracePrismaOperation
-} from "./facade/database.js"
-export { prismaTracing } from "./facade/prismaExtension.js"
+} from "../facade/database.js"
+export { prismaTracing } from "../facade/prismaExtension.js"
