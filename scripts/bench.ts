@@ -350,9 +350,8 @@ const dropsAtRate = async (batch: BatchOptions, rate = 10_000, seconds = quick ?
     }
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
-  const stats = await runtime.runPromise(TracingStats)
+  const snapshot = await runtime.runPromise(TracingStats.snapshot)
   await runtime.dispose()
-  const snapshot = stats.snapshot()
   return { spans: snapshot.spansCreated, dropped: snapshot.spansDropped, share: snapshot.spansDropped / snapshot.spansCreated }
 }
 const batchDefaults: Record<string, BatchOptions> = {

@@ -23,7 +23,7 @@ export type {
 
 // Layers
 export * as Tracing from "./layers/Tracing.js"
-export { TracingLive } from "./layers/Tracing.js"
+export { TracingLive } from "./layers/TracingLive.js"
 export {
   type ExporterState,
   type TailDropReason,

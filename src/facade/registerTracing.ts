@@ -6,7 +6,7 @@
 import { diag } from "@opentelemetry/api"
 import type { TracingOptions } from "../config.js"
 import { foreignTracerProvider } from "../layers/globalRegistration.js"
-import { layerOnProvider, layerSettings } from "../layers/Tracing.js"
+import { layerOnProvider, layerSettings } from "../layers/settingsLayer.js"
 import { startTracing } from "./runtime.js"
 
 const registeredKey = Symbol.for("@blipee/tracing/registered")

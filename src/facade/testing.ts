@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { resolveSettings, type TracingOptions } from "../config.js"
-import { layerSettings } from "../layers/Tracing.js"
+import { layerSettings } from "../layers/settingsLayer.js"
 import { MemorySpans, testOptions } from "../layers/TracingTest.js"
 import { startTracingWith } from "./runtime.js"
 

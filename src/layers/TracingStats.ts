@@ -1,13 +1,15 @@
 /**
  * Self-monitoring: how many spans were created, sampled, exported and lost, and how the
- * exporter is doing. One `TracingStats` lives in each tracing layer; the sampler, the span
+ * exporter is doing. One set of counters lives in each tracing layer; the sampler, the span
  * processor and the exporter wrappers write to it, `tracingHealth()` and the `TracingStats`
- * service read it.
+ * service read it (the service hands out copies, never the counters).
  *
  * @since 0.1.0
  */
 import { SamplingDecision } from "@opentelemetry/sdk-trace-base"
 import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as metrics from "./selfMonitoringMetrics.js"
 
 /** The `error.type` of a failed export: the HTTP status when there was one, else the error's class. */
@@ -213,13 +215,35 @@ export class TracingStatsCounters {
   }
 }
 
+/** What `TracingStats` offers: read-only copies of the counters. */
+export interface TracingStatsService {
+  /** The counters as they are now. */
+  readonly snapshot: Effect.Effect<TracingStatsSnapshot>
+}
+
 /**
- * The counters of the tracing layer in scope.
+ * The self-monitoring counters of the tracing layer in scope.
  *
  * @example
  * ```ts
- * const stats = yield* TracingStats
- * console.log(stats.snapshot().spansExported)
+ * const { spansExported, dropReasons } = yield* TracingStats.snapshot
  * ```
  */
-export class TracingStats extends Context.Tag("@blipee/tracing/TracingStats")<TracingStats, TracingStatsCounters>() {}
+export class TracingStats extends Context.Tag("@blipee/tracing/TracingStats")<TracingStats, TracingStatsService>() {
+  /** The counters of the tracing layer in scope, now. */
+  static readonly snapshot: Effect.Effect<TracingStatsSnapshot, never, TracingStats> = Effect.flatMap(
+    TracingStats,
+    (stats) => stats.snapshot
+  )
+}
+
+/**
+ * Provides the read-only view of `counters`.
+ *
+ * @example
+ * ```ts
+ * Layer.merge(layerEffectTracer(tracer), layerStats(counters))
+ * ```
+ */
+export const layerStats = (counters: TracingStatsCounters): Layer.Layer<TracingStats> =>
+  Layer.succeed(TracingStats, { snapshot: Effect.sync(() => counters.snapshot()) })

@@ -48,7 +48,7 @@ describe("disabled tracing", () => {
 
   it.effect("reports a disabled exporter in TracingStats", () =>
     Effect.gen(function*() {
-      const stats = (yield* TracingStats).snapshot()
+      const stats = (yield* TracingStats.snapshot)
       expect(stats.exporter.state).toBe("disabled")
       expect(stats.spansCreated).toBe(0)
     }).pipe(Effect.provide(Tracing.layer({ enabled: false }))))

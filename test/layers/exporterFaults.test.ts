@@ -31,7 +31,7 @@ describe("a full export queue", () => {
       // An exporter that never answers: the first batch stays in flight.
       const stuck: SpanExporter = { export: (spans: Array<ReadableSpan>) => void handed.push(spans.length), shutdown: () => Promise.resolve() }
       const { stats, handedWhileRunning } = yield* Effect.provide(
-        Effect.zipRight(work(50), Effect.map(TracingStats, (s) => ({ stats: s.snapshot(), handedWhileRunning: [...handed] }))),
+        Effect.zipRight(work(50), Effect.map(TracingStats.snapshot, (stats) => ({ stats, handedWhileRunning: [...handed] }))),
         Tracing.layer({
           exporters: ["none"],
           spanExporter: stuck,
@@ -72,10 +72,9 @@ describe("a collector that fails", () => {
       requests.length = 0
       return yield* Effect.gen(function*() {
         const results = yield* work(3)
-        const stats = yield* TracingStats
         // Long enough for the first attempt and the retries the timeout allows.
         yield* Effect.sleep(1_800)
-        return { results, stats: stats.snapshot() }
+        return { results, stats: yield* TracingStats.snapshot }
       }).pipe(Effect.provide(Tracing.layer({
         otlp: { tracesEndpoint: receiver.url, timeoutMillis: 1_500 },
         batch: { scheduledDelayMillis: 10 },
@@ -120,7 +119,7 @@ describe("a collector that accepts only part of a batch", () => {
       const { results, stats } = yield* Effect.gen(function*() {
         const results = yield* work(3)
         yield* Effect.sleep(300)
-        return { results, stats: (yield* TracingStats).snapshot() }
+        return { results, stats: (yield* TracingStats.snapshot) }
       }).pipe(Effect.provide(Tracing.layer({
         otlp: { tracesEndpoint: receiver.url, protocol: "http/json" },
         batch: { scheduledDelayMillis: 10 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { afterAll, beforeAll, beforeEach } from "vitest"
-import { Tracing } from "../../src/index.js"
+import { Tracing, TracingLive } from "../../src/index.js"
 import { startMockReceiver, startStrictReceiver, type Receiver } from "../support/receivers.js"
 
 /** A small trace: a server root with an attribute, an event, and a failing child. */
@@ -120,7 +120,7 @@ describe("OTLP export to the strict receiver", () => {
         ["OTEL_EXPORTER_OTLP_HEADERS", "{\"Authorization\":\"Basic dXNlcjpwYXNz==\"}"]
       ]))
       yield* Effect.withSpan(Effect.void, "from-env").pipe(
-        Effect.provide(Tracing.TracingLive.pipe(Layer.provide(Layer.setConfigProvider(env))))
+        Effect.provide(TracingLive.pipe(Layer.provide(Layer.setConfigProvider(env))))
       )
       const [span] = yield* Effect.promise(() => receiver.waitForSpans(1))
       expect(span!.name).toBe("from-env")

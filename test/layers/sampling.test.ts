@@ -24,7 +24,7 @@ describe("sampling", () => {
     Effect.gen(function*() {
       yield* traces(100)
       expect(yield* (yield* TestSpans).all).toHaveLength(0)
-      const stats = (yield* TracingStats).snapshot()
+      const stats = (yield* TracingStats.snapshot)
       expect(stats.samplingDecisions.drop).toBe(200)
       expect(stats.spansCreated).toBe(0)
     }).pipe(Effect.provide(layerTest({ samplingRate: 0 }))))
@@ -33,7 +33,7 @@ describe("sampling", () => {
     Effect.gen(function*() {
       yield* traces(100)
       expect(yield* (yield* TestSpans).all).toHaveLength(200)
-      expect((yield* TracingStats).snapshot().samplingDecisions.recordAndSample).toBe(200)
+      expect((yield* TracingStats.snapshot).samplingDecisions.recordAndSample).toBe(200)
     }).pipe(Effect.provide(layerTest({ samplingRate: 1 }))))
 
   it.effect("keeps about half of the traces at rate 0.5, and whole traces only", () =>

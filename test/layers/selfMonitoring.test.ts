@@ -37,7 +37,7 @@ describe("self-monitoring", () => {
           Effect.all([Effect.withSpan(Effect.void, `keep-${i}`), Effect.withSpan(Effect.void, `drop-${i}`)]))
         // Let the batch processor export (and fail), then let two metric exports happen.
         yield* Effect.sleep(400)
-        return (yield* TracingStats).snapshot()
+        return (yield* TracingStats.snapshot)
       }).pipe(Effect.provide(layer))
 
       expect(stats.spansCreated).toBe(10)
@@ -57,4 +57,17 @@ describe("self-monitoring", () => {
       expect(latest(points, "otel.exporter.duration")).toBe(stats.exportFailures)
       expect(points.some((p) => p.name === "otel.exporter.queue_size" && p.kind === "gauge")).toBe(true)
     }))
+
+  it.effect("hands out copies: nothing a reader does changes the counters", () =>
+    Effect.gen(function*() {
+      const service = yield* TracingStats
+      expect(Object.keys(service)).toEqual(["snapshot"])
+      yield* Effect.withSpan(Effect.void, "one")
+      const first = yield* TracingStats.snapshot
+      ;(first as { spansCreated: number }).spansCreated = 1_000
+      ;(first.samplingDecisions as { drop: number }).drop = 1_000
+      yield* Effect.withSpan(Effect.void, "two")
+      const second = yield* TracingStats.snapshot
+      expect([second.spansCreated, second.samplingDecisions.drop]).toEqual([2, 0])
+    }).pipe(Effect.provide(Tracing.layer({ exporters: ["none"] }))))
 })

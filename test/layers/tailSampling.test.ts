@@ -78,7 +78,7 @@ describe("tail sampling", () => {
       // 9 500 plain traces at 5 %: 475 expected, standard deviation ≈ 21; ±5 of them.
       expect(plainKept).toBeGreaterThan(370)
       expect(plainKept).toBeLessThan(580)
-      const tail = (yield* TracingStats).snapshot().tailSampling!
+      const tail = (yield* TracingStats.snapshot).tailSampling!
       expect(reasons.error + reasons.slow).toBeGreaterThan(250)
       expect(tail.kept).toMatchObject(reasons)
       expect(tail.dropped.not_selected).toBe(9_500 - plainKept)
@@ -100,7 +100,7 @@ describe("tail sampling", () => {
       expect(spans.map((span) => span.attributes["http.route"]).filter(Boolean)).toEqual(["/api/checkout", "/api/checkout"])
       expect(spans).toHaveLength(4)
       expect((yield* keptByRule).count - before).toBe(2)
-      expect((yield* TracingStats).snapshot().tailSampling!.dropped.not_selected).toBe(1)
+      expect((yield* TracingStats.snapshot).tailSampling!.dropped.not_selected).toBe(1)
     }).pipe(Effect.provide(layerTest({ tailSampling: { baseRate: 0, keep: [{ attribute: "http.route", equals: "/api/checkout" }] } }))))
 
   it.effect("always keeps a parent that arrives sampled or marked kept upstream", () =>
@@ -110,7 +110,7 @@ describe("tail sampling", () => {
       tracer().startSpan("neither", {}, fromUpstream(REJECTED, "00", "congo=t61rcWkgMzE")).end()
       const names = (yield* (yield* TestSpans).all).map((span) => span.name)
       expect(names).toEqual(["sampled upstream", "kept upstream"])
-      const tail = (yield* TracingStats).snapshot().tailSampling!
+      const tail = (yield* TracingStats.snapshot).tailSampling!
       expect(tail.kept.parent).toBe(1)
       expect(tail.kept.upstream_keep).toBe(1)
     }).pipe(Effect.provide(layerTest({ tailSampling: { baseRate: 0.5 } }))))
@@ -161,14 +161,14 @@ describe("tail sampling", () => {
       child(root, "second step").end()
       root.end()
       expect((yield* testSpans.all).map((span) => span.name)).toEqual(["first step", "second step", "long job"])
-      expect((yield* TracingStats).snapshot().tailSampling!.kept.slow).toBe(1)
+      expect((yield* TracingStats.snapshot).tailSampling!.kept.slow).toBe(1)
     }).pipe(Effect.provide(layerTest({ tailSampling: { baseRate: 0, slowMs: 100 } }))))
 
   it.live("decides a trace early past its span bound or its maximum wait", () =>
     Effect.gen(function*() {
       const root = tracer().startSpan("batch job", {}, fromUpstream(REJECTED, "00"))
       for (let i = 0; i < 250; i++) child(root, `item ${i}`).end()
-      let tail = (yield* TracingStats).snapshot().tailSampling!
+      let tail = (yield* TracingStats.snapshot).tailSampling!
       expect(tail.dropped.max_spans).toBe(1)
       expect(tail.heldSpans).toBe(0)
       root.end()
@@ -180,9 +180,9 @@ describe("tail sampling", () => {
         isRemote: false
       })
       tracer().startSpan("orphan", {}, orphanParent).end()
-      expect((yield* TracingStats).snapshot().tailSampling!.heldTraces).toBe(1)
+      expect((yield* TracingStats.snapshot).tailSampling!.heldTraces).toBe(1)
       yield* Effect.sleep("500 millis")
-      tail = (yield* TracingStats).snapshot().tailSampling!
+      tail = (yield* TracingStats.snapshot).tailSampling!
       expect(tail.dropped.max_wait).toBe(1)
       expect(tail.heldTraces).toBe(0)
       expect(tail.spansDiscarded).toBe(252)
@@ -196,7 +196,7 @@ describe("tail sampling", () => {
         child(root, "step").end()
         return root
       })
-      const tail = (yield* TracingStats).snapshot().tailSampling!
+      const tail = (yield* TracingStats.snapshot).tailSampling!
       expect(tail.heldTraces).toBe(10)
       expect(tail.dropped.max_traces).toBe(20)
       // The newest ten are still undecided: an error keeps them whole.
