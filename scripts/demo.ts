@@ -19,22 +19,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { hashingEmbedding, makeMemoryCache, traceMLOperation, withSemanticCache } from "../src/entries/ai.js"
-import {
-  Ai,
-  AiClient,
-  baggage,
-  DbClient,
-  initTracing,
-  runTraced,
-  shutdownTracing,
-  traceApiClient,
-  traceAsync,
-  traceFetch,
-  TracedHttp,
-  withTracing
-} from "../src/index.js"
+import { AiClient, DbClient, initTracing, runTraced, shutdownTracing, traceAsync, TracedHttpClient } from "../src/index.js"
 import { startAiStandIn } from "./aiStandIn.js"
 import { closeServer, serveWebHandler } from "./webServer.js"
+import { baggage } from "../src/entries/propagation.js"
+import { traceApiClient, traceFetch } from "../src/entries/http.js"
+import { withTracing } from "../src/entries/middleware.js"
 
 const serve = process.argv.includes("--serve")
 const otlpConfigured = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)
@@ -61,7 +51,7 @@ const weatherUrl = `http://127.0.0.1:${(weather.address() as AddressInfo).port}`
 // The application's Effect services, built once.
 const services = ManagedRuntime.make(Layer.mergeAll(
   process.env.DATABASE_URL ? DbClient.layerPg({ connectionString: process.env.DATABASE_URL }) : DbClient.layerPglite(),
-  Ai.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "demo-key" }).pipe(Layer.provide(TracedHttp.layerFetch()))
+  AiClient.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "demo-key" }).pipe(Layer.provide(TracedHttpClient.layerFetch()))
 ).pipe(Layer.orDie))
 const context = await services.runtime().then((runtime) => runtime.context)
 /** Runs app code (which needs DbClient, AiClient) in the current trace. */

@@ -30,24 +30,20 @@ export {
   type TailKeepReason,
   type TailSamplingSnapshot,
   TracingStats,
+  type TracingStatsService,
   type TracingStatsSnapshot
 } from "./layers/TracingStats.js"
 export { ConsoleSpanExporter, renderWaterfall } from "./layers/ConsoleSpanExporter.js"
-export { buildSpanTree, type SpanNode } from "./layers/spanTree.js"
 
 // Services
 export { MissingPackageError } from "./services/optionalPackage.js"
-export { DbClient, DbConnectionError, DbError } from "./services/DbClient.js"
+export { DbClient } from "./services/DbClient.js"
 export { TracedHttpClient } from "./services/TracedHttpClient.js"
 export { AiClient } from "./services/AiClient.js"
-export * as Ai from "./services/AiClient.js"
-export * as TracedHttp from "./services/TracedHttpClient.js"
-export { apiCall, type ApiCallOptions } from "./services/apiClient.js"
 
 // Context
 export * as Baggage from "./context/Baggage.js"
 export * as Tenant from "./context/Tenant.js"
-export type { TenantInfo } from "./context/scope.js"
 
 // Promise facade
 export { initTracing, runTraced, shutdownTracing } from "./facade/runtime.js"
@@ -56,10 +52,4 @@ export { traceAsync } from "./facade/traceAsync.js"
 export { tracer } from "./facade/tracer.js"
 export { Trace, type TraceOptions } from "./facade/Trace.js"
 export { tracingHealth, type TracingHealth } from "./facade/health.js"
-export { baggage, extractTraceContext, injectTraceContext } from "./facade/propagation.js"
-export { type RequestListenerOptions, tracingRequestListener } from "./facade/tracingRequestListener.js"
-export { withTracing, type WithTracingOptions } from "./facade/withTracing.js"
-export { traceApiClient, traceFetch, traceOutgoingRequest } from "./facade/http.js"
-export { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "./facade/database.js"
-export { traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "./facade/ai.js"
 export { SpanKind, SpanStatusCode, type Span, type Attributes } from "@opentelemetry/api"

@@ -7,10 +7,10 @@
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
-import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import { type BaggageEntry, isBaggageKey } from "../propagation/baggage.js"
-import { type BaggageEntries, type BaggageInput, baggageList, emptyBaggage, toBaggageEntries } from "./scope.js"
+import { BaggageRef } from "./contextRefs.js"
+import { type BaggageInput, baggageList, toBaggageEntries } from "./scope.js"
 
 /** A key that is not an RFC 7230 token cannot travel in the `baggage` header. */
 export class InvalidBaggageKey extends Data.TaggedError("InvalidBaggageKey")<{ readonly key: string }> {
@@ -18,15 +18,6 @@ export class InvalidBaggageKey extends Data.TaggedError("InvalidBaggageKey")<{ r
     return `invalid baggage key ${JSON.stringify(this.key)}: keys are HTTP tokens (letters, digits and !#$%&'*+-.^_\`|~)`
   }
 }
-
-/**
- * The current fiber's baggage. A child fiber starts with its parent's; what a child sets stays
- * in the child (joining does not write it back).
- */
-export const BaggageRef: FiberRef.FiberRef<BaggageEntries> = FiberRef.unsafeMake(emptyBaggage, {
-  fork: identity,
-  join: (parent) => parent
-})
 
 /**
  * Sets an entry for the rest of the current fiber (and the fibers it forks from now on).

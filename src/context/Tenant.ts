@@ -7,13 +7,10 @@
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
+import { TenantRef } from "./contextRefs.js"
 import type { TenantInfo } from "./scope.js"
 
 export type { TenantInfo } from "./scope.js"
-
-export const TenantRef: FiberRef.FiberRef<TenantInfo | undefined> = FiberRef.unsafeMake<TenantInfo | undefined>(
-  undefined
-)
 
 /**
  * @example

@@ -11,9 +11,8 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
-import { BaggageRef } from "./Baggage.js"
+import { BaggageRef, TenantRef } from "./contextRefs.js"
 import { baggageOf, RequestScope, scopeOf, tenantOf, withScope } from "./scope.js"
-import { TenantRef } from "./Tenant.js"
 
 /**
  * Runs an effect with the baggage and tenant of `context`; baggage the effect sets is written

@@ -11,11 +11,10 @@ export {
   traceMLOperation,
   traceSemanticCache
 } from "../facade/ai.js"
-export { type ChatOutcome, type ChatRequestInfo, operationDuration, outcomeOf, tokenUsage } from "../services/aiSpan.js"
+export { operationDuration, tokenUsage } from "../services/aiSpan.js"
 export {
   AiAuthentication,
   AiBadRequest,
-  AiClient,
   type AiClientOptions,
   type AiClientService,
   type AiError,
@@ -25,10 +24,7 @@ export {
   type ChatDelta,
   type ChatMessage,
   type ChatRequest,
-  type ChatResponse,
-  layer as layerAiClient,
-  layerConfig as layerAiClientConfig,
-  makeAiClient
+  type ChatResponse
 } from "../services/AiClient.js"
 export { keyHashOf } from "../redaction/keyHash.js"
 export {
@@ -43,4 +39,4 @@ export {
   tracedCache,
   withSemanticCache
 } from "../services/SemanticCache.js"
-export { mlOperation, mlResultAttributes, mlSpanStart, reportProgress } from "../services/mlSpan.js"
+export { mlOperation, reportProgress } from "../services/mlSpan.js"

@@ -7,17 +7,14 @@
 export { sanitizeSql, type SanitizeSqlOptions, type SqlDialect } from "../redaction/sanitizeSql.js"
 export { summarizeSql, type SqlSummary } from "../redaction/summarizeSql.js"
 export {
-  DbClient,
   type DbClientOptions,
   type DbClientService,
   DbConnectionError,
   DbError,
   type IsolationLevel,
-  makeDbClient,
   type QueryOptions,
   type TransactionOptions
 } from "../services/DbClient.js"
-export { argsShape } from "../services/dbSpan.js"
 export { type DbConnection, type DbDriver, pgDriver, pgliteDriver } from "../services/dbDriver.js"
 export {
   type DatabaseQueryOptions,

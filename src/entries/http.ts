@@ -4,5 +4,5 @@
  * @since 0.1.0
  */
 export { traceApiClient, traceFetch, traceOutgoingRequest } from "../facade/http.js"
-export * as TracedHttpClient from "../services/TracedHttpClient.js"
+export type { TracedHttpClientOptions } from "../services/TracedHttpClient.js"
 export { apiCall, type ApiCallOptions } from "../services/apiClient.js"

@@ -15,7 +15,7 @@ export {
   withTracestateEntry
 } from "../propagation/tracestate.js"
 export { type BaggageEntry, formatBaggage, isBaggageKey, parseBaggage } from "../propagation/baggage.js"
-export { headerValues, type HeaderSource } from "../propagation/headerValue.js"
+export type { HeaderSource } from "../propagation/headerValue.js"
 export { W3CTraceContextPropagator, type W3CTraceContextOptions } from "../propagation/W3CTraceContextPropagator.js"
 export { W3CBaggagePropagator } from "../propagation/W3CBaggagePropagator.js"
 export { W3CTraceState } from "../propagation/W3CTraceState.js"

@@ -92,8 +92,6 @@ export interface AiClientService {
   readonly streamChatCompletion: (request: ChatRequest) => Stream.Stream<ChatDelta, AiError>
 }
 
-export class AiClient extends Context.Tag("@blipee/tracing/AiClient")<AiClient, AiClientService>() {}
-
 export interface AiClientOptions {
   /** `openai` speaks Chat Completions (any compatible server); `anthropic` speaks Messages. */
   readonly provider: "openai" | "anthropic"
@@ -107,44 +105,58 @@ export interface AiClientOptions {
 }
 
 /**
- * An `AiClient` over the `TracedHttpClient` in context.
+ * The AI client service: chat completions, plain and streamed, each a traced `chat {model}`
+ * span, over the `TracedHttpClient` in context.
  *
  * @example
  * ```ts
- * const ai = yield* makeAiClient({ provider: "openai", apiKey: Redacted.make(key) })
+ * const ai = yield* AiClient
+ * const answer = yield* ai.chatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: "Hi" }] })
  * ```
  */
-export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientService, never, TracedHttpClient> =>
-  Effect.flatMap(Effect.promise(() => import("./aiClientLive.js")), (live) => live.makeAiClient(options))
+export class AiClient extends Context.Tag("@blipee/tracing/AiClient")<AiClient, AiClientService>() {
+  /**
+   * A client over the `TracedHttpClient` in context.
+   *
+   * @example
+   * ```ts
+   * const ai = yield* AiClient.make({ provider: "openai", apiKey: Redacted.make(key) })
+   * ```
+   */
+  static make(options: AiClientOptions): Effect.Effect<AiClientService, never, TracedHttpClient> {
+    return Effect.flatMap(Effect.promise(() => import("./aiClientLive.js")), (live) => live.makeAiClient(options))
+  }
 
-/**
- * @example
- * ```ts
- * program.pipe(Effect.provide(AiClient.layer({ provider: "openai", apiKey: Redacted.make(key) })))
- * ```
- */
-export const layer = (options: AiClientOptions): Layer.Layer<AiClient, never, TracedHttpClient> =>
-  Layer.effect(AiClient, makeAiClient(options))
+  /**
+   * @example
+   * ```ts
+   * program.pipe(Effect.provide(AiClient.layer({ provider: "openai", apiKey: Redacted.make(key) })))
+   * ```
+   */
+  static layer(options: AiClientOptions): Layer.Layer<AiClient, never, TracedHttpClient> {
+    return Layer.effect(AiClient, AiClient.make(options))
+  }
 
-/**
- * The client configured from the environment: `OPENAI_API_KEY` and `OPENAI_BASE_URL`, or
- * `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL`. A missing key fails the layer with a
- * `ConfigError` naming it.
- *
- * @example
- * ```ts
- * program.pipe(Effect.provide(AiClient.layerConfig("openai")), Effect.provide(TracedHttp.layerFetch()))
- * ```
- */
-export const layerConfig = (
-  provider: AiClientOptions["provider"],
-  options: Omit<AiClientOptions, "provider" | "apiKey" | "baseUrl"> = {}
-): Layer.Layer<AiClient, ConfigError.ConfigError, TracedHttpClient> => {
-  const prefix = provider === "openai" ? "OPENAI" : "ANTHROPIC"
-  return Layer.unwrapEffect(
-    Effect.map(
-      Config.all({ apiKey: Config.redacted(`${prefix}_API_KEY`), baseUrl: Config.option(Config.string(`${prefix}_BASE_URL`)) }),
-      ({ apiKey, baseUrl }) => layer({ ...options, provider, apiKey, baseUrl: Option.getOrUndefined(baseUrl) })
+  /**
+   * The client configured from the environment: `OPENAI_API_KEY` and `OPENAI_BASE_URL`, or
+   * `ANTHROPIC_API_KEY` and `ANTHROPIC_BASE_URL`. A missing key fails the layer with a
+   * `ConfigError` naming it.
+   *
+   * @example
+   * ```ts
+   * program.pipe(Effect.provide(AiClient.layerConfig("openai")), Effect.provide(TracedHttpClient.layerFetch()))
+   * ```
+   */
+  static layerConfig(
+    provider: AiClientOptions["provider"],
+    options: Omit<AiClientOptions, "provider" | "apiKey" | "baseUrl"> = {}
+  ): Layer.Layer<AiClient, ConfigError.ConfigError, TracedHttpClient> {
+    const prefix = provider === "openai" ? "OPENAI" : "ANTHROPIC"
+    return Layer.unwrapEffect(
+      Effect.map(
+        Config.all({ apiKey: Config.redacted(`${prefix}_API_KEY`), baseUrl: Config.option(Config.string(`${prefix}_BASE_URL`)) }),
+        ({ apiKey, baseUrl }) => AiClient.layer({ ...options, provider, apiKey, baseUrl: Option.getOrUndefined(baseUrl) })
+      )
     )
-  )
+  }
 }

@@ -137,15 +137,8 @@ export const toDbError = (error: unknown): DbError | DbConnectionError => {
   })
 }
 
-/**
- * A `DbClient` over a driver.
- *
- * @example
- * ```ts
- * const db = makeDbClient(pgliteDriver(await PGlite.create()))
- * ```
- */
-export const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): DbClientService => {
+/** A `DbClient` over a driver (`DbClient.make`). */
+const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): DbClientService => {
   const acquire = Effect.tryPromise({
     try: () => driver.acquire(),
     catch: (error) => new DbConnectionError({ message: errorMessage(error), cause: error })
@@ -253,6 +246,18 @@ export const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = 
  * ```
  */
 export class DbClient extends Context.Tag("@blipee/tracing/DbClient")<DbClient, DbClientService>() {
+  /**
+   * A client over a driver: `pgDriver`, `pgliteDriver`, or your own `DbDriver`.
+   *
+   * @example
+   * ```ts
+   * const db = DbClient.make(pgliteDriver(await PGlite.create()))
+   * ```
+   */
+  static make(driver: DbDriver, options: DbClientOptions = {}): DbClientService {
+    return makeDbClient(driver, options)
+  }
+
   /**
    * On a PostgreSQL server through node-postgres' pool (`connectionString`, `host`, ... or the
    * `PG*` environment variables). The pool is closed with the layer.

@@ -4,74 +4,36 @@
  * `HttpRouter`'s route, error status on 5xx (and on a streamed body that fails half-way) only;
  * the span covers the sending of a streamed body, and says when the client gave up on it.
  *
- * The platform's own server span is replaced, not doubled: `serve` turns it off.
+ * The platform's own server span is replaced, not doubled: `serve` turns it off. The
+ * implementation (`httpServerTracingLive.ts`) loads when the middleware first runs.
  *
  * @since 0.1.0
  */
-import { type Span as OtelSpan, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api"
-import * as HttpApp from "@effect/platform/HttpApp"
-import * as HttpBody from "@effect/platform/HttpBody"
-import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
-import * as HttpServer from "@effect/platform/HttpServer"
-import * as HttpServerError from "@effect/platform/HttpServerError"
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as Cause from "effect/Cause"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServer from "@effect/platform/HttpServer"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
-import type * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
-import { BaggageRef } from "../context/Baggage.js"
-import { OtelParentSpan } from "../context/OtelParentSpan.js"
-import { extractContext } from "../context/headers.js"
-import { baggageOf, type TenantInfo, tenantFromHook, withRequestScope } from "../context/scope.js"
-import { TenantRef } from "../context/Tenant.js"
-import { forwardingTracerProvider } from "../layers/globalRegistration.js"
-import { recordCause } from "../layers/spanFailure.js"
-import { ERROR_TYPE, HTTP_ROUTE, STATUS_INTERRUPTED } from "../semconv.js"
-import { errorType } from "./errorType.js"
-import { serverSpanEnd, serverSpanStart } from "./httpServerSpan.js"
-import { VERSION } from "../version.js"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
+import type { TenantInfo } from "../context/scope.js"
 
 export interface ServerTracingOptions {
   /** Who the request acts for; its spans then carry `tenant.id` and `user.id`. */
   readonly tenant?: ((request: HttpServerRequest.HttpServerRequest) => TenantInfo | undefined) | undefined
 }
 
-const tracer = forwardingTracerProvider.getTracer("@blipee/tracing", VERSION)
-
-/**
- * The server span as Effect's parent span; the router's `http.route` annotation renames it to
- * `{method} {route}`.
- */
-class ServerSpan extends OtelParentSpan {
-  constructor(span: OtelSpan, name: string, private readonly method: string) {
-    super(span, name, "server")
-  }
-
-  override attribute(key: string, value: unknown): void {
-    super.attribute(key, value)
-    if (key === HTTP_ROUTE && typeof value === "string") this.span.updateName(`${this.method} ${value}`)
-  }
-}
-
-const recordExit = (span: OtelSpan, exit: Exit.Exit<unknown, unknown>) => {
-  if (exit._tag === "Success" || Cause.isInterruptedOnly(exit.cause)) return
-  recordCause(span, exit.cause)
-  span.setAttribute(ERROR_TYPE, errorType(Cause.squash(exit.cause)))
-}
-
-/** The response, its streamed body (if any) marking the span `status.interrupted` when the client goes away. */
-const markGivenUp = (response: HttpServerResponse.HttpServerResponse, span: OtelSpan) => {
-  const body = response.body
-  if (body._tag !== "Stream") return response
-  const marked = body.stream.pipe(Stream.ensuringWith((sent) =>
-    Effect.sync(() => {
-      if (sent._tag === "Failure" && Cause.isInterruptedOnly(sent.cause)) span.setAttribute(STATUS_INTERRUPTED, true)
-    })
-  ))
-  return HttpServerResponse.setBody(response, HttpBody.stream(marked, body.contentType, body.contentLength))
-}
+type Live = typeof import("./httpServerTracingLive.js")
+let loaded: Live | undefined
+// Per request: once loaded, the module is at hand without another promise.
+const live: Effect.Effect<Live> = Effect.suspend(() =>
+  loaded !== undefined
+    ? Effect.succeed(loaded)
+    : Effect.promise(() => import("./httpServerTracingLive.js")).pipe(Effect.tap((module) => {
+      loaded = module
+    }))
+)
 
 /**
  * The middleware. Use it through `serve`, which also turns the platform's own span off.
@@ -82,42 +44,10 @@ const markGivenUp = (response: HttpServerResponse.HttpServerResponse, span: Otel
  * ```
  */
 export const middleware = (options: ServerTracingOptions = {}) =>
-  HttpMiddleware.make((app) =>
-    Effect.gen(function*() {
-      const request = yield* HttpServerRequest.HttpServerRequest
-      const extracted = extractContext(request.headers, ROOT_CONTEXT)
-      const url = Option.getOrUndefined(HttpServerRequest.toURL(request))
-      const start = serverSpanStart({
-        method: request.method,
-        url: url?.href ?? request.url,
-        headers: request.headers,
-        remoteAddress: Option.getOrUndefined(request.remoteAddress)
-      })
-      const tenant = tenantFromHook(options.tenant, request)
-      const scoped = withRequestScope(extracted, tenant)
-      const span = tracer.startSpan(start.name, { kind: SpanKind.SERVER, attributes: start.attributes }, scoped)
-      const parent = new ServerSpan(span, start.name, start.name.split(" ")[0]!)
-      // The platform sends the response before `app` returns; a streamed body the client gave
-      // up on still ends as a success there, so the stream itself says so.
-      yield* HttpApp.appendPreResponseHandler((_request, response) => Effect.succeed(markGivenUp(response, span)))
-      const exit = yield* app.pipe(
-        Effect.withParentSpan(parent),
-        Effect.locally(BaggageRef, baggageOf(scoped)),
-        Effect.locally(TenantRef, tenant),
-        Effect.exit
-      )
-      // The response has been sent by now, a streamed body to its end: a stream that failed
-      // half-way shows here as a failure whose response is the 200 already sent.
-      const status = HttpServerError.exitResponse(exit).status
-      serverSpanEnd(span, status)
-      // A failure answered with a 4xx (no such route, a bad request) is the client's error, not
-      // the server's: semconv leaves such a SERVER span's status unset, as `withTracing` does.
-      // After the status: a thrown error's class is a more precise `error.type` than "500".
-      if (status < 400 || status >= 500) recordExit(span, exit)
-      span.end()
-      return yield* exit
-    })
-  )
+<E, R>(
+  app: HttpApp.Default<E, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, HttpServerRequest.HttpServerRequest | Exclude<R, Tracer.ParentSpan>> =>
+  Effect.flatMap(live, (impl) => impl.middleware(options)(app))
 
 /**
  * Serves an app with these SERVER spans instead of the platform's.
@@ -127,5 +57,11 @@ export const middleware = (options: ServerTracingOptions = {}) =>
  * HttpServerTracing.serve(router).pipe(Layer.provide(NodeHttpServer.layer(createServer, { port: 3000 })))
  * ```
  */
-export const serve = <E, R>(app: HttpApp.Default<E, R>, options: ServerTracingOptions = {}) =>
-  HttpServer.serve(app, middleware(options)).pipe(HttpMiddleware.withTracerDisabledWhen(() => true))
+export const serve = <E, R>(
+  app: HttpApp.Default<E, R>,
+  options: ServerTracingOptions = {}
+): Layer.Layer<
+  never,
+  never,
+  HttpServer.HttpServer | Exclude<Exclude<R, Tracer.ParentSpan>, Scope.Scope | HttpServerRequest.HttpServerRequest>
+> => Layer.unwrapEffect(Effect.map(live, (impl) => impl.serve(app, options)))

@@ -41,7 +41,7 @@ import {
   type ChatRequest,
   type ChatResponse
 } from "./AiClient.js"
-import { TracedHttpClient, withoutBaggagePropagation } from "./TracedHttpClient.js"
+import { TracedHttpClient } from "./TracedHttpClient.js"
 
 const statusError = (status: number, message: string, retryAfter: string | undefined): AiError => {
   if (status === 429) {
@@ -168,7 +168,7 @@ export const makeAiClient = (options: AiClientOptions): Effect.Effect<AiClientSe
     /** Sends the request; a failed status becomes its typed error, a dead connection "unavailable". */
     const send = (request: HttpClientRequest.HttpClientRequest, sendBaggage: boolean | undefined, policy: TracingPolicy) => {
       const executed = http.execute(request)
-      const sent = ((sendBaggage ?? policy.ai.sendBaggage) ? executed : withoutBaggagePropagation(executed)).pipe(
+      const sent = ((sendBaggage ?? policy.ai.sendBaggage) ? executed : TracedHttpClient.withoutBaggagePropagation(executed)).pipe(
         Effect.mapError((error) => new AiProviderUnavailable({ message: error.message, status: undefined })),
         Effect.flatMap((response) => (response.status >= 400 ? failedResponse(response) : Effect.succeed(response)))
       )

@@ -7,8 +7,9 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { afterAll, beforeAll } from "vitest"
-import { Ai, AiClient, Baggage, TracedHttp } from "../../src/index.js"
+import { AiClient, Baggage, TracedHttpClient } from "../../src/index.js"
 import { layerTest, TestSpans } from "../../src/entries/testing.js"
+import type { AiClientOptions } from "../../src/entries/ai.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 
 let server: AiStandIn
@@ -17,13 +18,13 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const layerFor = (provider: "openai" | "anthropic", extra: Partial<Ai.AiClientOptions> = {}) =>
-  Ai.layer({
+const layerFor = (provider: "openai" | "anthropic", extra: Partial<AiClientOptions> = {}) =>
+  AiClient.layer({
     provider,
     baseUrl: provider === "openai" ? `${server.url}/v1` : server.url,
     apiKey: "sk-test-key-abcdefghijklmnopqrstuv",
     ...extra
-  }).pipe(Layer.provideMerge(TracedHttp.layerFetch()), Layer.provideMerge(layerTest()))
+  }).pipe(Layer.provideMerge(TracedHttpClient.layerFetch()), Layer.provideMerge(layerTest()))
 
 const messages = [{ role: "system" as const, content: "Be brief." }, { role: "user" as const, content: "Weather in Lisbon?" }]
 
@@ -167,8 +168,8 @@ describe("AiClient settings", () => {
       expect(span!.attributes["gen_ai.usage.cost_usd"]).toBeCloseTo(expected, 12)
       expect(span!.attributes["gen_ai.input.messages"]).toContain("Weather in Lisbon?")
     }).pipe(Effect.provide(
-      Ai.layer({ provider: "openai", baseUrl: `${server.url}/v1`, apiKey: "sk-test" }).pipe(
-        Layer.provideMerge(TracedHttp.layerFetch()),
+      AiClient.layer({ provider: "openai", baseUrl: `${server.url}/v1`, apiKey: "sk-test" }).pipe(
+        Layer.provideMerge(TracedHttpClient.layerFetch()),
         Layer.provideMerge(layerTest({ ai: { captureContent: true, prices: { "gpt-4o": { input: 2.5, output: 10 } } } }))
       )
     )))
@@ -176,13 +177,13 @@ describe("AiClient settings", () => {
   it.effect("reads its key and base URL from the environment, and names a missing key", () =>
     Effect.gen(function*() {
       const { ConfigProvider } = yield* Effect.promise(() => import("effect"))
-      const missing = yield* Effect.either(Effect.provide(AiClient, Ai.layerConfig("anthropic").pipe(
-        Layer.provide(TracedHttp.layerFetch()),
+      const missing = yield* Effect.either(Effect.provide(AiClient, AiClient.layerConfig("anthropic").pipe(
+        Layer.provide(TracedHttpClient.layerFetch()),
         Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map())))
       )))
       expect(Either.isLeft(missing) && String(missing.left)).toContain("ANTHROPIC_API_KEY")
-      const configured = yield* Effect.either(Effect.provide(AiClient, Ai.layerConfig("openai").pipe(
-        Layer.provide(TracedHttp.layerFetch()),
+      const configured = yield* Effect.either(Effect.provide(AiClient, AiClient.layerConfig("openai").pipe(
+        Layer.provide(TracedHttpClient.layerFetch()),
         Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map([["OPENAI_API_KEY", "sk-env"], ["OPENAI_BASE_URL", `${server.url}/v1`]]))))
       )))
       expect(Either.isRight(configured)).toBe(true)

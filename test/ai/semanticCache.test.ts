@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { afterAll, beforeAll } from "vitest"
 import { hashingEmbedding, layerMemoryCache, mlOperation, reportProgress, SemanticCache, withSemanticCache } from "../../src/entries/ai.js"
-import { Ai, AiClient, TracedHttp } from "../../src/index.js"
+import { AiClient, TracedHttpClient } from "../../src/index.js"
 import { layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 
@@ -15,7 +15,7 @@ afterAll(() => server.close())
 
 const Live = () =>
   Layer.mergeAll(
-    Ai.layer({ provider: "openai", baseUrl: `${server.url}/v1`, apiKey: "sk-test" }).pipe(Layer.provide(TracedHttp.layerFetch())),
+    AiClient.layer({ provider: "openai", baseUrl: `${server.url}/v1`, apiKey: "sk-test" }).pipe(Layer.provide(TracedHttpClient.layerFetch())),
     layerMemoryCache({ embed: hashingEmbedding(), threshold: 0.9 })
   ).pipe(Layer.provideMerge(layerTest()))
 

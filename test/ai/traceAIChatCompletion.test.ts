@@ -148,7 +148,7 @@ describe("traceAIChatCompletion with Anthropic's shapes", () => {
 
 describe("what the provider call carries", () => {
   it("the trace context but no baggage, unless asked", async () => {
-    const { baggage, injectTraceContext } = await import("../../src/index.js")
+    const { baggage, injectTraceContext } = await import("../../src/entries/propagation.js")
     const headersSent = (sendBaggage?: boolean) =>
       baggage.run({ "user.id": "user-123" }, () =>
         traceAIChatCompletion("openai", "gpt-4o", async () => injectTraceContext({} as Record<string, string>), {

@@ -2,8 +2,9 @@ import { PGlite } from "@electric-sql/pglite"
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "../../src/entries/database.js"
-import { shutdownTracing, withTracing } from "../../src/index.js"
+import { shutdownTracing } from "../../src/index.js"
 import { initTestTracing } from "../../src/entries/testing.js"
+import { withTracing } from "../../src/entries/middleware.js"
 
 const spans = initTestTracing()
 let db: PGlite

@@ -2,9 +2,11 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { baggage, runTraced, shutdownTracing, traceApiClient, traceAsync, TracedHttpClient, traceFetch, traceOutgoingRequest, TracedHttp } from "../../src/index.js"
+import { runTraced, shutdownTracing, traceAsync, TracedHttpClient } from "../../src/index.js"
 import { initTestTracing } from "../../src/entries/testing.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
+import { baggage } from "../../src/entries/propagation.js"
+import { traceApiClient, traceFetch, traceOutgoingRequest } from "../../src/entries/http.js"
 
 const spans = initTestTracing({ http: { responseHeaders: ["x-request-id"] } })
 let server: HttpFixture
@@ -134,7 +136,7 @@ describe("traceApiClient", () => {
         Effect.gen(function*() {
           const client = yield* TracedHttpClient
           return yield* client.post(`${server.url}/ok`)
-        }).pipe(Effect.provide(TracedHttp.layerFetch()))
+        }).pipe(Effect.provide(TracedHttpClient.layerFetch()))
       ))
     const [call] = spans.byName("payments.charge")
     const [client] = clientSpans()

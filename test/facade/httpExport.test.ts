@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { initTracing, shutdownTracing, traceFetch, traceOutgoingRequest } from "../../src/index.js"
+import { initTracing, shutdownTracing } from "../../src/index.js"
 import { type HttpFixture, startHttpFixture } from "../support/httpFixture.js"
 import { startStrictReceiver, type Receiver } from "../support/receivers.js"
+import { traceFetch, traceOutgoingRequest } from "../../src/entries/http.js"
 
 let receiver: Receiver
 let server: HttpFixture

@@ -2,8 +2,10 @@ import { propagation, trace } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
-import { Baggage, baggage, extractTraceContext, injectTraceContext, runTraced, shutdownTracing, Tenant, traceAsync, withTracing } from "../../src/index.js"
+import { Baggage, runTraced, shutdownTracing, Tenant, traceAsync } from "../../src/index.js"
 import { initTestTracing } from "../../src/entries/testing.js"
+import { baggage, extractTraceContext, injectTraceContext } from "../../src/entries/propagation.js"
+import { withTracing } from "../../src/entries/middleware.js"
 
 const spans = initTestTracing()
 beforeEach(() => spans.reset())

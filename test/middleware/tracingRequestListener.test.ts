@@ -2,8 +2,10 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { baggage, shutdownTracing, traceAsync, tracingRequestListener } from "../../src/index.js"
+import { shutdownTracing, traceAsync } from "../../src/index.js"
 import { initTestTracing } from "../../src/entries/testing.js"
+import { baggage } from "../../src/entries/propagation.js"
+import { tracingRequestListener } from "../../src/entries/middleware.js"
 
 const spans = initTestTracing()
 beforeEach(() => spans.reset())

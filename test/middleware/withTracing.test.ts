@@ -1,9 +1,11 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { baggage, shutdownTracing, traceAsync, withTracing } from "../../src/index.js"
+import { shutdownTracing, traceAsync } from "../../src/index.js"
 import { initTestTracing } from "../../src/entries/testing.js"
 import { serveWebHandler, type WebServer } from "../../scripts/webServer.js"
+import { baggage } from "../../src/entries/propagation.js"
+import { withTracing } from "../../src/entries/middleware.js"
 
 const spans = initTestTracing({ serviceName: "middleware-test" })
 beforeEach(() => spans.reset())

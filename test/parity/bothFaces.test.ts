@@ -17,13 +17,14 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { mlOperation, reportProgress, tracedCache, traceMLOperation, traceSemanticCache } from "../../src/entries/ai.js"
-import { DbClient, traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "../../src/entries/database.js"
-import { Ai, AiClient, runTraced, shutdownTracing, TracedHttp, TracedHttpClient, traceAIChatCompletion, traceFetch } from "../../src/index.js"
+import { mlOperation, reportProgress, traceAIChatCompletion, tracedCache, traceMLOperation, traceSemanticCache } from "../../src/entries/ai.js"
+import { traceDatabaseQuery, traceDatabaseTransaction, tracePrismaOperation } from "../../src/entries/database.js"
+import { AiClient, DbClient, runTraced, shutdownTracing, TracedHttpClient } from "../../src/index.js"
 import { HttpServerTracing, withTracing } from "../../src/entries/middleware.js"
 import { initTestTracing } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
+import { traceFetch } from "../../src/entries/http.js"
 
 const spans = initTestTracing({ http: { requestHeaders: ["x-note"], responseHeaders: ["x-request-id"] } })
 let fixture: HttpFixture
@@ -82,7 +83,7 @@ describe("HTTP client: traceFetch and TracedHttpClient", () => {
           headers: (init.headers ?? {}) as Record<string, string>
         })
         return yield* client.execute(init.body === undefined ? request : HttpClientRequest.bodyText(request, String(init.body)))
-      }).pipe(Effect.provide(TracedHttp.layerFetch())))
+      }).pipe(Effect.provide(TracedHttpClient.layerFetch())))
     )
     expect(effect).toEqual(facade)
   })
@@ -182,7 +183,7 @@ describe("AI chat: traceAIChatCompletion and AiClient", () => {
   const messages = [{ role: "system" as const, content: "Be brief." }, { role: "user" as const, content: "Weather in Lisbon?" }]
   const request = { messages, maxTokens: 50, temperature: 0.2, topP: 0.9, userId: "user-1", captureContent: true }
   const ai = <A, E>(effect: Effect.Effect<A, E, AiClient>) =>
-    runTraced(Effect.provide(effect, Ai.layer({ provider: "openai", baseUrl: `${standIn.url}/v1`, apiKey }).pipe(Layer.provide(TracedHttp.layerFetch()))))
+    runTraced(Effect.provide(effect, AiClient.layer({ provider: "openai", baseUrl: `${standIn.url}/v1`, apiKey }).pipe(Layer.provide(TracedHttpClient.layerFetch()))))
   // What an SDK does: POST the request, throw an error with the HTTP status when it is not 2xx.
   const post = async (model: string, stream: boolean) => {
     const response = await traceFetch(`${standIn.url}/v1/chat/completions`, {

@@ -15,26 +15,16 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { createServer } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  Ai,
-  AiClient,
-  extractTraceContext,
-  injectTraceContext,
-  runTraced,
-  shutdownTracing,
-  traceAsync,
-  traceFetch,
-  TracedHttp,
-  TracedHttpClient
-} from "../../src/index.js"
+import { AiClient, runTraced, shutdownTracing, traceAsync, TracedHttpClient } from "../../src/index.js"
 import { randomFlagTracerProvider } from "../../src/layers/RandomFlagTracerProvider.js"
-import { injectHeaders } from "../../src/entries/propagation.js"
+import { extractTraceContext, injectHeaders, injectTraceContext } from "../../src/entries/propagation.js"
 import { randomFlagOf } from "../../src/propagation/randomFlag.js"
 import { FLAG_RANDOM } from "../../src/propagation/traceparent.js"
 import * as HttpServerTracing from "../../src/services/HttpServerTracing.js"
 import { initTestTracing, layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { type HttpFixture, startHttpFixture } from "../support/httpFixture.js"
+import { traceFetch } from "../../src/entries/http.js"
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 const PARENT_ID = "00f067aa0ba902b7"
@@ -77,7 +67,7 @@ const paths: Record<string, (parent: typeof ROOT_CONTEXT) => Promise<unknown>> =
         Effect.gen(function*() {
           yield* (yield* TracedHttpClient).get(`${fixture.url}/ok`)
           return lastFixtureTraceparent()
-        }).pipe(Effect.scoped, Effect.provide(TracedHttp.layerFetch()))
+        }).pipe(Effect.scoped, Effect.provide(TracedHttpClient.layerFetch()))
       )),
   "AiClient": (parent) =>
     context.with(parent, () =>
@@ -86,8 +76,8 @@ const paths: Record<string, (parent: typeof ROOT_CONTEXT) => Promise<unknown>> =
           yield* (yield* AiClient).chatCompletion({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] })
           return ai.requests.at(-1)!.headers.traceparent
         }).pipe(
-          Effect.provide(Ai.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test" })),
-          Effect.provide(TracedHttp.layerFetch())
+          Effect.provide(AiClient.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test" })),
+          Effect.provide(TracedHttpClient.layerFetch())
         )
       ))
 }

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Ai, TracedHttp, Tracing } from "../../src/index.js"
+import { AiClient, TracedHttpClient, Tracing } from "../../src/index.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { allNeedles, carriers, leaksIn, needleHeads, SECRET_CASES } from "../support/attackCorpus.js"
 import { CANARY, emitEffect, emitFacade, emitHttp, urlsFor } from "../support/emitCorpus.js"
@@ -33,8 +33,8 @@ const tracingFor = (protocol: "http/protobuf" | "http/json", attributeValueLengt
   })
 
 const aiLayer = () =>
-  Ai.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test-key-abcdefghijklmnopqrstuv" })
-    .pipe(Layer.provideMerge(TracedHttp.layerFetch()))
+  AiClient.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test-key-abcdefghijklmnopqrstuv" })
+    .pipe(Layer.provideMerge(TracedHttpClient.layerFetch()))
 
 /** Runs `program` with tracing to the receiver, and returns the raw bytes it was sent once the layer flushed. */
 const exported = async (layer: Layer.Layer<never, unknown>, program: Effect.Effect<void, unknown, never>) => {

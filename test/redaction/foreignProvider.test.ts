@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpa
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { Ai, registerTracing, runTraced, shutdownTracing, TracedHttp } from "../../src/index.js"
+import { AiClient, registerTracing, runTraced, shutdownTracing, TracedHttpClient } from "../../src/index.js"
 import { type AiStandIn, startAiStandIn } from "../../scripts/aiStandIn.js"
 import { allNeedles, carriers, leaksIn } from "../support/attackCorpus.js"
 import { CANARY, emitEffect, emitFacade, emitHttp, urlsFor } from "../support/emitCorpus.js"
@@ -44,8 +44,8 @@ it("redacts every field of the spans this library records on a foreign provider,
   await emitFacade(corpus)
   const refused = `http://127.0.0.1:${await refusedPort()}`
   await emitHttp(corpus, fixture.url, refused)
-  const aiLayer = Ai.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test-key-abcdefghijklmnopqrstuv" })
-    .pipe(Layer.provideMerge(TracedHttp.layerFetch()))
+  const aiLayer = AiClient.layer({ provider: "openai", baseUrl: `${ai.url}/v1`, apiKey: "sk-test-key-abcdefghijklmnopqrstuv" })
+    .pipe(Layer.provideMerge(TracedHttpClient.layerFetch()))
   await runTraced(emitEffect(corpus, [...urlsFor(fixture.url), ...urlsFor(refused)]).pipe(Effect.provide(aiLayer)))
 
   const spans = theirs.getFinishedSpans()

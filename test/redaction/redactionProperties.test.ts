@@ -7,19 +7,7 @@ import { SpanStatusCode } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import {
-  baggage,
-  extractTraceContext,
-  injectTraceContext,
-  traceAIChatCompletion,
-  traceApiClient,
-  traceAsync,
-  traceDatabaseQuery,
-  traceMLOperation,
-  traceOutgoingRequest,
-  Tracing,
-  traceSemanticCache
-} from "../../src/index.js"
+import { traceAsync, Tracing } from "../../src/index.js"
 import { formatBaggage, parseBaggage } from "../../src/propagation/baggage.js"
 import { formatTraceparent, parseTraceparent } from "../../src/propagation/traceparent.js"
 import { formatTracestate, parseTracestate } from "../../src/propagation/tracestate.js"
@@ -31,6 +19,10 @@ import { summarizeSql } from "../../src/redaction/summarizeSql.js"
 import { redactUrl } from "../../src/redaction/url.js"
 import { leaksIn, SECRET_CASES } from "../support/attackCorpus.js"
 import { type Receiver, startStrictReceiver } from "../support/receivers.js"
+import { baggage, extractTraceContext, injectTraceContext } from "../../src/entries/propagation.js"
+import { traceAIChatCompletion, traceMLOperation, traceSemanticCache } from "../../src/entries/ai.js"
+import { traceApiClient, traceOutgoingRequest } from "../../src/entries/http.js"
+import { traceDatabaseQuery } from "../../src/entries/database.js"
 
 /** Characters that end a word in any text: what may stand next to a secret. */
 const SEPARATORS = [" ", "\n", "\t", "\r\n", ",", ";", "(", ")", "\"", "'", "<", ">", "|", "!", "[", "]", "{", "}"]

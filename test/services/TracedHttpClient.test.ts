@@ -8,9 +8,10 @@ import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { afterAll, beforeAll } from "vitest"
-import { apiCall, Baggage, TracedHttp, TracedHttpClient } from "../../src/index.js"
+import { Baggage, TracedHttpClient } from "../../src/index.js"
 import { layerTest, TestSpans } from "../../src/entries/testing.js"
 import { type HttpFixture, refusedPort, startHttpFixture } from "../support/httpFixture.js"
+import { apiCall } from "../../src/entries/http.js"
 
 let server: HttpFixture
 beforeAll(async () => {
@@ -18,10 +19,10 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const Live = TracedHttp.layerFetch({ timeout: "300 millis" }).pipe(
+const Live = TracedHttpClient.layerFetch({ timeout: "300 millis" }).pipe(
   Layer.provideMerge(layerTest({ http: { requestHeaders: ["x-client"], responseHeaders: ["x-request-id"] } }))
 )
-const NodeLive = TracedHttp.layerNode().pipe(Layer.provideMerge(layerTest()))
+const NodeLive = TracedHttpClient.layerNode().pipe(Layer.provideMerge(layerTest()))
 
 const clientSpans = Effect.map(
   Effect.flatMap(TestSpans, (spans) => spans.all),
@@ -81,7 +82,7 @@ describe("TracedHttpClient", () => {
   it.live("names the span by a URL template, never by the URL", () =>
     Effect.gen(function*() {
       const client = yield* TracedHttpClient
-      yield* client.get(`${server.url}/ok?id=42`).pipe(TracedHttp.withUrlTemplate("/ok"))
+      yield* client.get(`${server.url}/ok?id=42`).pipe(TracedHttpClient.withUrlTemplate("/ok"))
       const span = yield* onlyClientSpan
       expect(span.name).toBe("GET /ok")
       expect(span.attributes["url.template"]).toBe("/ok")
@@ -134,7 +135,7 @@ describe("TracedHttpClient", () => {
       expect(span.ended).toBe(true)
       expect(span.status.code).not.toBe(SpanStatusCode.ERROR)
       expect(span.attributes["status.interrupted"]).toBe(true)
-    }).pipe(Effect.provide(TracedHttp.layerFetch().pipe(Layer.provideMerge(layerTest())))))
+    }).pipe(Effect.provide(TracedHttpClient.layerFetch().pipe(Layer.provideMerge(layerTest())))))
 
   it.live("streams a body", () =>
     Effect.gen(function*() {
@@ -196,7 +197,7 @@ describe("TracedHttpClient", () => {
       expect(yield* clientSpans).toHaveLength(1)
       yield* client.get(`${server.url}/missing`)
       expect(yield* clientSpans).toHaveLength(1)
-    }).pipe(Effect.provide(TracedHttp.layerFetch().pipe(Layer.provideMerge(layerTest({
+    }).pipe(Effect.provide(TracedHttpClient.layerFetch().pipe(Layer.provideMerge(layerTest({
       http: { propagateTo: ["partner.example.com"], ignoreUrls: [/\/missing$/] }
     }))))))
 
@@ -208,5 +209,5 @@ describe("TracedHttpClient", () => {
       yield* client.get(`${server.url}/missing`)
       // Outside any tracing layer nothing is traced or propagated; under this one /ok is, /missing is ignored.
       expect(server.calls.map((call) => [call.path, call.headers.traceparent !== undefined])).toEqual([["/ok", true], ["/missing", false]])
-    }).pipe(Effect.provide(TracedHttp.layerFetch().pipe(Layer.provide(layerTest({ http: { ignoreUrls: [/\/missing$/] } }))))))
+    }).pipe(Effect.provide(TracedHttpClient.layerFetch().pipe(Layer.provide(layerTest({ http: { ignoreUrls: [/\/missing$/] } }))))))
 })

@@ -8,8 +8,11 @@ import { SpanStatusCode, trace } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as Stream from "effect/Stream"
-import { AiClient, TracedHttpClient, traceAIChatCompletion, traceAsync, traceDatabaseQuery, traceFetch, tracer, traceSemanticCache } from "../../src/index.js"
+import { AiClient, TracedHttpClient, traceAsync, tracer } from "../../src/index.js"
 import type { Carrier } from "./attackCorpus.js"
+import { traceAIChatCompletion, traceSemanticCache } from "../../src/entries/ai.js"
+import { traceDatabaseQuery } from "../../src/entries/database.js"
+import { traceFetch } from "../../src/entries/http.js"
 
 /** A string no redaction touches: proves that data reached the wire at all. */
 export const CANARY = "canary-kept-7c1f"
