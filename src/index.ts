@@ -8,18 +8,26 @@
 
 // Configuration
 export type {
+  AiOptions,
   BatchOptions,
   ExporterName,
+  HttpOptions,
   LogLevelName,
+  MetricsOptions,
+  ModelPrice,
   OtlpOptions,
   OtlpProtocol,
   PropagatorName,
+  RedactionOptions,
+  SamplerSetting,
+  SpanLimitOptions,
   StandardSamplerName,
   TailKeepRule,
   TailSamplingOptions,
   TracingOptions,
-  TracingSettings
+  UrlPattern
 } from "./config.js"
+export type { PiiClass } from "./redaction/sensitiveText.js"
 
 // Layers
 export * as Tracing from "./layers/Tracing.js"

@@ -11,7 +11,7 @@ export {
   traceMLOperation,
   traceSemanticCache
 } from "../facade/ai.js"
-export { operationDuration, tokenUsage } from "../services/aiSpan.js"
+export { type ChatRequestInfo, operationDuration, tokenUsage } from "../services/aiSpan.js"
 export {
   AiAuthentication,
   AiBadRequest,

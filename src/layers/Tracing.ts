@@ -31,10 +31,10 @@ export const layer = (options: TracingOptions = {}): Layer.Layer<TracingStats, C
  *
  * @example
  * ```ts
- * program.pipe(Effect.provide(Tracing.layerEnvironment({ serviceName: "worker" })))
+ * program.pipe(Effect.provide(Tracing.layerConfig({ serviceName: "worker" })))
  * ```
  */
-export const layerEnvironment = (
+export const layerConfig = (
   overrides: TracingOptions = {}
 ): Layer.Layer<TracingStats, ConfigError.ConfigError> =>
   Layer.unwrapEffect(Effect.map(settingsFromEnvironment(overrides), layerSettings))

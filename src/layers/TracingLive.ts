@@ -5,7 +5,7 @@
  */
 import type * as ConfigError from "effect/ConfigError"
 import type * as Layer from "effect/Layer"
-import { layerEnvironment } from "./Tracing.js"
+import { layerConfig } from "./Tracing.js"
 import type { TracingStats } from "./TracingStats.js"
 
 /**
@@ -17,4 +17,4 @@ import type { TracingStats } from "./TracingStats.js"
  * Effect.runPromise(program.pipe(Effect.provide(TracingLive)))
  * ```
  */
-export const TracingLive: Layer.Layer<TracingStats, ConfigError.ConfigError> = layerEnvironment()
+export const TracingLive: Layer.Layer<TracingStats, ConfigError.ConfigError> = layerConfig()
