@@ -1,8 +1,10 @@
 // The example Next.js app (examples/next-app), built with `next build` and served by
 // `next start`, traced end to end into a real OTLP receiver.
 import { type ChildProcess, execFile, spawn } from "node:child_process"
+import { createHash } from "node:crypto"
 import { once } from "node:events"
-import { existsSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
@@ -25,6 +27,34 @@ const UPSTREAM_SPAN = "00f067aa0ba902b7"
 const SERVER = 2
 const CLIENT = 3
 
+/**
+ * What the build is made from: the example's sources and lockfile, and the built library. A
+ * build whose stamp matches is reused (CI runs this file once per Node.js line: the app is
+ * built once, as users build it, and started on each line).
+ */
+const buildInputs = () => {
+  const hash = createHash("sha256")
+  const add = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) add(join(path, name))
+    } else {
+      hash.update(path).update(readFileSync(path))
+    }
+  }
+  for (const part of ["app", "lib", "middleware", "instrumentation.ts", "next.config.mjs", "package-lock.json", "tsconfig.json"]) {
+    add(join(app, part))
+  }
+  add(fileURLToPath(new URL("../../dist/", import.meta.url)))
+  return hash.digest("hex")
+}
+const stampFile = join(app, ".next", "blipee-build-inputs")
+const buildIfChanged = async (env: Record<string, string>) => {
+  const inputs = buildInputs()
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === inputs) return
+  await promisify(execFile)(process.execPath, [nextBin, "build"], { cwd: app, env, maxBuffer: 16 << 20 })
+  writeFileSync(stampFile, inputs)
+}
+
 const freePort = () =>
   new Promise<number>((resolve) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
@@ -45,7 +75,7 @@ describe.skipIf(!installed)("the Next.js example app", () => {
     ;[receiver, ai] = await Promise.all([startStrictReceiver(), startAiStandIn()])
     upstream = await serveWebHandler(() => Response.json({ base: "EUR", rates: { USD: 1.08 } }))
     const env = { PATH: process.env.PATH ?? "", NEXT_TELEMETRY_DISABLED: "1" }
-    await promisify(execFile)(process.execPath, [nextBin, "build"], { cwd: app, env, maxBuffer: 16 << 20 })
+    await buildIfChanged(env)
     const port = await freePort()
     url = `http://127.0.0.1:${port}`
     next = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
