@@ -8,7 +8,7 @@ import { context, type Span, SpanKind, trace } from "@opentelemetry/api"
 import type * as Duration from "effect/Duration"
 import { withoutBaggage } from "../context/scope.js"
 import { asText } from "../redaction/asText.js"
-import { cacheLookupAttributes, cacheSpanStart } from "../services/cacheSpan.js"
+import { cacheOperationSpan } from "../services/cacheSpan.js"
 import {
   addChunk,
   chatSpanFinish,
@@ -19,9 +19,9 @@ import {
   outcomeOf
 } from "../services/aiSpan.js"
 import { GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK } from "../semconv.js"
-import { ML_PROGRESS, mlResultAttributes, mlSpanStart } from "../services/mlSpan.js"
+import { ML_PROGRESS, mlOperationSpan } from "../services/mlSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { inNewSpan } from "./inNewSpan.js"
+import { inOperationSpan } from "./inNewSpan.js"
 import { activePolicy } from "../layers/globalRegistration.js"
 import { recordFailure } from "../layers/spanFailure.js"
 
@@ -161,12 +161,7 @@ export const traceSemanticCache = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   options: { readonly ttl?: Duration.DurationInput | undefined } = {}
 ): Promise<T> => {
-  const { name, attributes } = cacheSpanStart(operation, key, options?.ttl)
-  return inNewSpan(name, { kind: SpanKind.INTERNAL, attributes }, fn, {
-    onResult: (active, value) => {
-      if (operation === "lookup") active.setAttributes(cacheLookupAttributes(value))
-    }
-  })
+  return inOperationSpan(cacheOperationSpan(operation, key, options?.ttl), fn)
 }
 
 /** Reports progress from inside an ML operation: an `ml.progress` event on its span. */
@@ -191,8 +186,5 @@ export const traceMLOperation = async <T>(
   fn: (progress: ProgressReporter, span: Span) => T | PromiseLike<T>,
   options: Readonly<Record<string, unknown>> = {}
 ): Promise<T> => {
-  const { name, attributes } = mlSpanStart(operation, modelName, options)
-  return inNewSpan(name, { kind: SpanKind.INTERNAL, attributes }, (span) => fn((values) => span.addEvent(ML_PROGRESS, values), span), {
-    onResult: (active, value) => active.setAttributes(mlResultAttributes(value))
-  })
+  return inOperationSpan(mlOperationSpan(operation, modelName, options), (span) => fn((values) => span.addEvent(ML_PROGRESS, values), span))
 }

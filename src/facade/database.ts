@@ -4,13 +4,13 @@
  *
  * @since 0.1.0
  */
-import { type Span, SpanKind } from "@opentelemetry/api"
+import type { Span } from "@opentelemetry/api"
 import type { IsolationLevel } from "../services/DbClient.js"
-import { prismaSpan, queryFailureAttributes, querySpan, returnedRowsOf, transactionAttributes } from "../services/dbSpan.js"
-import { DB_RESPONSE_RETURNED_ROWS, DB_TRANSACTION_OUTCOME, TENANT_ID } from "../semconv.js"
+import { prismaOperationSpan, queryOperationSpan, transactionOperationSpan } from "../services/dbSpan.js"
+import { TENANT_ID } from "../semconv.js"
 import { asText } from "../redaction/asText.js"
 import { maskEchoesInError } from "../redaction/sqlParameters.js"
-import { inNewSpan } from "./inNewSpan.js"
+import { inOperationSpan } from "./inNewSpan.js"
 
 export interface DatabaseQueryOptions {
   readonly table?: string | undefined
@@ -28,13 +28,6 @@ export interface DatabaseQueryOptions {
   /** `server.address` and `server.port` of the database server. */
   readonly server?: { readonly address: string; readonly port?: number | undefined } | undefined
 }
-
-const recordRows = (span: Span, result: unknown) => {
-  const rows = returnedRowsOf(result)
-  if (rows !== undefined) span.setAttribute(DB_RESPONSE_RETURNED_ROWS, rows)
-}
-
-const recordDbFailure = (span: Span, error: unknown) => span.setAttributes(queryFailureAttributes(error))
 
 /** A node-postgres query config (`{ text, values }`), as `pg` users pass it. */
 export interface QueryConfigLike {
@@ -63,7 +56,7 @@ export const traceDatabaseQuery = async <T>(
   const config = typeof sql === "object" && sql !== null ? sql as Partial<QueryConfigLike> : undefined
   const opts = typeof options === "object" && options !== null ? options : {}
   const params = Array.isArray(opts.params) ? opts.params : Array.isArray(config?.values) ? config.values : []
-  const { name, attributes } = querySpan({
+  const operationSpan = queryOperationSpan({
     sql: asText(config === undefined ? sql : config.text),
     operation: typeof operation === "string" && operation !== "" ? operation : undefined,
     table: typeof opts.table === "string" ? opts.table : undefined,
@@ -73,12 +66,8 @@ export const traceDatabaseQuery = async <T>(
       ? { address: opts.server.address, port: typeof opts.server.port === "number" ? opts.server.port : undefined }
       : undefined
   })
-  if (typeof opts.organizationId === "string") attributes[TENANT_ID] = opts.organizationId
-  return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, {
-    onResult: recordRows,
-    onError: recordDbFailure,
-    ...(params.length === 0 ? {} : { beforeRecord: (error: unknown) => maskEchoesInError(error, params) })
-  })
+  if (typeof opts.organizationId === "string") operationSpan.attributes[TENANT_ID] = opts.organizationId
+  return inOperationSpan(operationSpan, fn, params.length === 0 ? undefined : (error) => maskEchoesInError(error, params))
 }
 
 export interface DatabaseTransactionOptions {
@@ -103,11 +92,7 @@ export const traceDatabaseTransaction = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   options: DatabaseTransactionOptions = {}
 ): Promise<T> => {
-  const attributes = transactionAttributes({ ...options, id: transactionId })
-  return inNewSpan("transaction", { kind: SpanKind.INTERNAL, attributes }, fn, {
-    onResult: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "commit"),
-    onError: (span) => span.setAttribute(DB_TRANSACTION_OUTCOME, "rollback")
-  })
+  return inOperationSpan(transactionOperationSpan({ ...options, id: transactionId }), fn)
 }
 
 /**
@@ -127,9 +112,5 @@ export const tracePrismaOperation = async <T>(
   fn: (span: Span) => T | PromiseLike<T>,
   args?: unknown
 ): Promise<T> => {
-  const { name, attributes } = prismaSpan(model, operation, args)
-  return inNewSpan(name, { kind: SpanKind.CLIENT, attributes }, fn, {
-    onResult: recordRows,
-    onError: recordDbFailure
-  })
+  return inOperationSpan(prismaOperationSpan(model, operation, args), fn)
 }

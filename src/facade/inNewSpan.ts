@@ -4,9 +4,10 @@
  *
  * @since 0.1.0
  */
-import { context, INVALID_SPAN_CONTEXT, type Span, type SpanOptions, trace } from "@opentelemetry/api"
+import { context, INVALID_SPAN_CONTEXT, type Span, SpanKind, type SpanOptions, trace } from "@opentelemetry/api"
 import { activeRegistration } from "../layers/globalRegistration.js"
 import { asText } from "../redaction/asText.js"
+import type { OperationSpan } from "../services/operationSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { type SpanHooks, withSpanActive } from "./spanScope.js"
 
@@ -36,6 +37,28 @@ export const inNewSpan = <T>(
   } catch (error) {
     return Promise.reject(error)
   }
+}
+
+/**
+ * Runs `fn` as the operation's span, the facade's side of `withOperationSpan`. `beforeRecord`
+ * sees a failure before anything records it (to mask what it repeats).
+ *
+ * @example
+ * ```ts
+ * return inOperationSpan(cacheOperationSpan("lookup", key), fn)
+ * ```
+ */
+export const inOperationSpan = <T>(
+  operation: OperationSpan,
+  fn: (span: Span) => T | PromiseLike<T>,
+  beforeRecord?: (error: unknown) => void
+): Promise<T> => {
+  const { onFailure, onResult } = operation
+  return inNewSpan(operation.name, { kind: operation.kind === "client" ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: operation.attributes }, fn, {
+    ...(onResult === undefined ? {} : { onResult: (span: Span, value: unknown) => span.setAttributes(onResult(value)) }),
+    ...(onFailure === undefined ? {} : { onError: (span: Span, error: unknown) => span.setAttributes(onFailure(error)) }),
+    ...(beforeRecord === undefined ? {} : { beforeRecord })
+  })
 }
 
 const withoutAttributes = ({ attributes: _, ...rest }: SpanOptions): SpanOptions => rest

@@ -12,11 +12,12 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
-import { DB_QUERY_PARAMETER, DB_RESPONSE_RETURNED_ROWS, DB_TRANSACTION_OUTCOME } from "../semconv.js"
+import { DB_QUERY_PARAMETER } from "../semconv.js"
 import { maskEchoesInError, parameterColumns, parameterValue } from "../redaction/sqlParameters.js"
 import { type DbConnection, type DbDriver, pgliteDriver, pgPoolDriver } from "./dbDriver.js"
 import { importOptional, type MissingPackageError } from "./optionalPackage.js"
-import { prismaSpan, queryFailureAttributes, querySpan, returnedRowsOf, sqlStateOf, transactionAttributes } from "./dbSpan.js"
+import { prismaOperationSpan, queryOperationSpan, sqlStateOf, transactionOperationSpan } from "./dbSpan.js"
+import { withOperationSpan } from "./operationSpan.js"
 
 /** A statement the database refused; `sqlState` is its SQLSTATE (`42601`, `23505`, ...). */
 export class DbError extends Data.TaggedError("DbError")<{
@@ -137,6 +138,9 @@ export const toDbError = (error: unknown): DbError | DbConnectionError => {
   })
 }
 
+/** What the driver raised, which the span records as the facade's does. */
+const driverError = (error: DbError | DbConnectionError): unknown => error.cause
+
 /** A `DbClient` over a driver (`DbClient.make`). */
 const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): DbClientService => {
   const acquire = Effect.tryPromise({
@@ -145,19 +149,17 @@ const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): Db
   })
 
   const run = (connection: DbConnection, sql: string, params: ReadonlyArray<unknown>, options: QueryOptions) => {
-    const { name, attributes } = querySpan({ sql, ...options, namespace: driver.namespace, server: driver.server })
+    const operation = queryOperationSpan({ sql, ...options, namespace: driver.namespace, server: driver.server })
     if ((options.captureParameters ?? clientOptions.captureParameters) === true && params.length > 0) {
-      Object.assign(attributes, parameterAttributes(sql, params))
+      Object.assign(operation.attributes, parameterAttributes(sql, params))
     }
     const failure = (error: unknown) => {
       maskEchoesInError(error, params)
       return toDbError(error)
     }
     return Effect.tryPromise({ try: () => connection.query(sql, params), catch: failure }).pipe(
-      Effect.tap((result) => Effect.annotateCurrentSpan(DB_RESPONSE_RETURNED_ROWS, result.rows.length)),
-      Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
-      Effect.map((result) => result.rows),
-      Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false })
+      withOperationSpan(operation, driverError),
+      Effect.map((result) => result.rows)
     )
   }
 
@@ -171,9 +173,6 @@ const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): Db
   const statement = (connection: DbConnection, sql: string) => run(connection, sql, [], {})
 
   const transaction: DbClientService["transaction"] = (effect, options = {}) => {
-    const attributes = transactionAttributes(options)
-    const outcome = (exit: Exit.Exit<unknown, unknown>) =>
-      Effect.annotateCurrentSpan(DB_TRANSACTION_OUTCOME, Exit.isSuccess(exit) ? "commit" : "rollback")
     const body = Effect.flatMap(FiberRef.get(currentTransaction), (outer) => {
       if (outer !== undefined) {
         const savepoint = `blipee_sp_${outer.depth + 1}`
@@ -184,10 +183,7 @@ const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): Db
               Effect.tap(() => statement(outer.connection, `RELEASE SAVEPOINT ${savepoint}`))
             ),
           (_, exit) =>
-            Effect.zipRight(
-              outcome(exit),
-              Exit.isSuccess(exit) ? Effect.void : Effect.ignore(statement(outer.connection, `ROLLBACK TO SAVEPOINT ${savepoint}`))
-            )
+            Exit.isSuccess(exit) ? Effect.void : Effect.ignore(statement(outer.connection, `ROLLBACK TO SAVEPOINT ${savepoint}`))
         )
       }
       const begin = [
@@ -206,31 +202,20 @@ const makeDbClient = (driver: DbDriver, clientOptions: DbClientOptions = {}): Db
             Effect.tap(() => statement(connection, "COMMIT"))
           ),
         (connection, exit) =>
-          Effect.zipRight(
-            outcome(exit),
-            (Exit.isSuccess(exit) ? Effect.void : Effect.ignore(statement(connection, "ROLLBACK"))).pipe(
-              Effect.ensuring(Effect.sync(() => connection.release()))
-            )
+          (Exit.isSuccess(exit) ? Effect.void : Effect.ignore(statement(connection, "ROLLBACK"))).pipe(
+            Effect.ensuring(Effect.sync(() => connection.release()))
           )
       )
     })
-    return Effect.withSpan(body, "transaction", { kind: "internal", attributes, captureStackTrace: false })
+    return withOperationSpan(transactionOperationSpan(options))(body)
   }
 
   const prisma: DbClientService["prisma"] = (model, operation, callPrisma, args) => {
-    const { name, attributes } = prismaSpan(model, operation, args)
     return Effect.tryPromise({
       try: () => Promise.resolve(callPrisma()),
       catch: (error) =>
         new DbError({ message: errorMessage(error), sqlState: sqlStateOf(error), cause: error })
-    }).pipe(
-      Effect.tap((result) => {
-        const rows = returnedRowsOf(result)
-        return rows === undefined ? Effect.void : Effect.annotateCurrentSpan(DB_RESPONSE_RETURNED_ROWS, rows)
-      }),
-      Effect.tapError((error) => Effect.annotateCurrentSpan(queryFailureAttributes(error.cause))),
-      Effect.withSpan(name, { kind: "client", attributes, captureStackTrace: false })
-    )
+    }).pipe(withOperationSpan(prismaOperationSpan(model, operation, args), driverError))
   }
 
   return { query, transaction, prisma }

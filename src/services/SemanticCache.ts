@@ -11,7 +11,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { AiClientService, AiError, ChatRequest, ChatResponse } from "./AiClient.js"
-import { cacheLookupAttributes, cacheSpanStart } from "./cacheSpan.js"
+import { cacheOperationSpan } from "./cacheSpan.js"
+import { withOperationSpan } from "./operationSpan.js"
 
 export interface CacheLookup {
   readonly hit: boolean
@@ -36,17 +37,8 @@ export class SemanticCache extends Context.Tag("@blipee/tracing/SemanticCache")<
  * ```
  */
 export const tracedCache = (cache: SemanticCacheService): SemanticCacheService => ({
-  lookup: (key) => {
-    const { name, attributes } = cacheSpanStart("lookup", key)
-    return cache.lookup(key).pipe(
-      Effect.tap((result) => Effect.annotateCurrentSpan(cacheLookupAttributes(result))),
-      Effect.withSpan(name, { attributes, captureStackTrace: false })
-    )
-  },
-  store: (key, value, ttl) => {
-    const { name, attributes } = cacheSpanStart("store", key, ttl)
-    return cache.store(key, value, ttl).pipe(Effect.withSpan(name, { attributes, captureStackTrace: false }))
-  }
+  lookup: (key) => cache.lookup(key).pipe(withOperationSpan(cacheOperationSpan("lookup", key))),
+  store: (key, value, ttl) => cache.store(key, value, ttl).pipe(withOperationSpan(cacheOperationSpan("store", key, ttl)))
 })
 
 /** Turns text into a vector; any embedding model will do. */

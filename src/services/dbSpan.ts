@@ -1,7 +1,8 @@
 /**
- * The shape of a database CLIENT span under the stable database semantic conventions, shared
- * by `DbClient` (Effect) and `traceDatabaseQuery` (facade): the text sanitized, the summary as
- * the span name, and the SQLSTATE of a failure.
+ * The database spans under the stable database semantic conventions, for both faces (`DbClient`
+ * and `traceDatabaseQuery`, `traceDatabaseTransaction`, `tracePrismaOperation`): a query's
+ * text sanitized, its summary as the span name, the rows it returned and the SQLSTATE of a
+ * failure; a transaction's settings and outcome; a Prisma call's arguments' shape.
  *
  * @since 0.1.0
  */
@@ -15,11 +16,13 @@ import {
   DB_OPERATION_NAME,
   DB_QUERY_SUMMARY,
   DB_QUERY_TEXT,
+  DB_RESPONSE_RETURNED_ROWS,
   DB_RESPONSE_STATUS_CODE,
   DB_SYSTEM_NAME,
   DB_SYSTEM_POSTGRESQL,
   DB_TRANSACTION_ID,
   DB_TRANSACTION_ISOLATION_LEVEL,
+  DB_TRANSACTION_OUTCOME,
   DB_TRANSACTION_READ_ONLY,
   ERROR_TYPE,
   PRISMA_ARGS_SHAPE,
@@ -27,6 +30,7 @@ import {
   SERVER_PORT
 } from "../semconv.js"
 import { errorType } from "./errorType.js"
+import type { OperationSpan } from "./operationSpan.js"
 
 export interface DbQueryInfo {
   readonly sql: string
@@ -44,11 +48,11 @@ export interface DbQueryInfo {
 /**
  * @example
  * ```ts
- * querySpan({ sql: "SELECT * FROM users WHERE id = $1", namespace: "app" })
- * // { name: "SELECT users", attributes: { "db.system.name": "postgresql", "db.query.text": "SELECT * FROM users WHERE id = $1", ... } }
+ * queryOperationSpan({ sql: "SELECT * FROM users WHERE id = $1", namespace: "app" })
+ * // { name: "SELECT users", kind: "client", attributes: { "db.system.name": "postgresql", "db.query.text": "SELECT * FROM users WHERE id = $1", ... }, ... }
  * ```
  */
-export const querySpan = (query: DbQueryInfo): { name: string; attributes: Attributes } => {
+export const queryOperationSpan = (query: DbQueryInfo): OperationSpan => {
   // `mssql`, the name drivers use, for the well-known value the conventions require.
   const system = query.system === "mssql" ? "microsoft.sql_server" : query.system ?? DB_SYSTEM_POSTGRESQL
   const dialect = dialectOf(system)
@@ -70,7 +74,7 @@ export const querySpan = (query: DbQueryInfo): { name: string; attributes: Attri
   const name = query.operation !== undefined || query.table !== undefined
     ? [operation, table].filter((part) => part !== undefined).join(" ")
     : summary.summary || system
-  return { name, attributes }
+  return { name, kind: "client", attributes, onResult: rowsAttributes, onFailure: queryFailureAttributes }
 }
 
 /**
@@ -107,32 +111,43 @@ export const queryFailureAttributes = (error: unknown): Attributes => {
     : { [DB_RESPONSE_STATUS_CODE]: sqlState, [ERROR_TYPE]: sqlState }
 }
 
-/** `db.response.returned_rows` of a driver result, when it says. */
-export const returnedRowsOf = (result: unknown): number | undefined => {
-  if (typeof result !== "object" || result === null) return undefined
+/** `db.response.returned_rows` of a driver result (`{ rows }`) or a Prisma one (an array), when it says. */
+const rowsAttributes = (result: unknown): Attributes => {
+  if (typeof result !== "object" || result === null) return {}
   const rows = (result as { rows?: unknown }).rows
-  if (Array.isArray(rows)) return rows.length
-  return Array.isArray(result) ? result.length : undefined
+  const count = Array.isArray(rows) ? rows.length : Array.isArray(result) ? result.length : undefined
+  return count === undefined ? {} : { [DB_RESPONSE_RETURNED_ROWS]: count }
 }
 
 
+const committed: Attributes = { [DB_TRANSACTION_OUTCOME]: "commit" }
+const rolledBack: Attributes = { [DB_TRANSACTION_OUTCOME]: "rollback" }
+
 /**
- * The attributes of a `transaction` span: its id and settings (the outcome is added at its end).
+ * A `transaction` span: its id and settings, and its outcome: `commit`, or `rollback` when it
+ * failed or was interrupted.
  *
  * @example
  * ```ts
- * transactionAttributes({ id: "tx-1", isolationLevel: "SERIALIZABLE" })
+ * transactionOperationSpan({ id: "tx-1", isolationLevel: "SERIALIZABLE" })
  * ```
  */
-export const transactionAttributes = (options: {
+export const transactionOperationSpan = (options: {
   readonly id?: string | undefined
   readonly isolationLevel?: string | undefined
   readonly readOnly?: boolean | undefined
-}): Attributes => ({
-  [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
-  ...(options.id === undefined ? {} : { [DB_TRANSACTION_ID]: options.id }),
-  ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
-  ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
+}): OperationSpan => ({
+  name: "transaction",
+  kind: "internal",
+  attributes: {
+    [DB_SYSTEM_NAME]: DB_SYSTEM_POSTGRESQL,
+    ...(options.id === undefined ? {} : { [DB_TRANSACTION_ID]: options.id }),
+    ...(options.isolationLevel === undefined ? {} : { [DB_TRANSACTION_ISOLATION_LEVEL]: options.isolationLevel }),
+    ...(options.readOnly === undefined ? {} : { [DB_TRANSACTION_READ_ONLY]: options.readOnly })
+  },
+  onResult: () => committed,
+  onFailure: () => rolledBack,
+  onInterrupt: () => rolledBack
 })
 
 /**
@@ -154,19 +169,23 @@ export const argsShape = (args: unknown): string => {
 }
 
 /**
- * Name (`{operation} {model}`) and attributes of a Prisma operation's CLIENT span.
+ * A Prisma operation's CLIENT span `{operation} {model}`: the arguments' shape, the rows it
+ * returned, the error type of a failure.
  *
  * @example
  * ```ts
- * prismaSpan("User", "findMany", { where: { email } })
- * // { name: "findMany User", attributes: { "db.operation.name": "findMany", "db.collection.name": "User", "db.prisma.args_shape": '{"where":{"email":"?"}}' } }
+ * prismaOperationSpan("User", "findMany", { where: { email } })
+ * // { name: "findMany User", kind: "client", attributes: { "db.operation.name": "findMany", "db.collection.name": "User", "db.prisma.args_shape": '{"where":{"email":"?"}}' }, ... }
  * ```
  */
-export const prismaSpan = (model: string, operation: string, args?: unknown): { name: string; attributes: Attributes } => ({
+export const prismaOperationSpan = (model: string, operation: string, args?: unknown): OperationSpan => ({
   name: `${asText(operation)} ${asText(model)}`,
+  kind: "client",
   attributes: {
     [DB_OPERATION_NAME]: operation,
     [DB_COLLECTION_NAME]: model,
     ...(args === undefined ? {} : { [PRISMA_ARGS_SHAPE]: argsShape(args) })
-  }
+  },
+  onResult: rowsAttributes,
+  onFailure: queryFailureAttributes
 })

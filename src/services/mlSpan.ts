@@ -9,6 +9,7 @@ import type { Attributes } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import { asText } from "../redaction/asText.js"
 import { ML_MODEL_NAME, ML_OPERATION, ML_PREFIX, TENANT_ID, USER_ID } from "../semconv.js"
+import { type OperationSpan, withOperationSpan } from "./operationSpan.js"
 
 /** `datasetSize` → `ml.dataset.size`, `batchSize` → `ml.batch_size`. */
 const attributeName = (key: string): string =>
@@ -22,21 +23,21 @@ const scalars = (values: Readonly<Record<string, unknown>>) =>
 /**
  * @example
  * ```ts
- * mlSpanStart("train", "energy_prediction", { datasetSize: 10000, epochs: 10 })
- * // { name: "ml.train energy_prediction", attributes: { "ml.operation": "train", "ml.dataset.size": 10000, ... } }
+ * mlOperationSpan("train", "energy_prediction", { datasetSize: 10000, epochs: 10 })
+ * // { name: "ml.train energy_prediction", kind: "internal", attributes: { "ml.operation": "train", "ml.dataset.size": 10000, ... }, ... }
  * ```
  */
-export const mlSpanStart = (operation: string, model: string, options: Readonly<Record<string, unknown>>) => {
+export const mlOperationSpan = (operation: string, model: string, options: Readonly<Record<string, unknown>>): OperationSpan => {
   const { userId, organizationId, ...rest } = typeof options === "object" && options !== null ? options : {}
   const attributes: Attributes = { [ML_OPERATION]: asText(operation), [ML_MODEL_NAME]: asText(model) }
   for (const [key, value] of scalars(rest)) attributes[attributeName(key)] = value
   if (typeof userId === "string") attributes[USER_ID] = userId
   if (typeof organizationId === "string") attributes[TENANT_ID] = organizationId
-  return { name: `ml.${asText(operation)} ${asText(model)}`, attributes }
+  return { name: `ml.${asText(operation)} ${asText(model)}`, kind: "internal", attributes, onResult: resultAttributes }
 }
 
 /** The numbers an operation returned (`loss`, `accuracy`, ... or under `metrics`) as `ml.result.*`. */
-export const mlResultAttributes = (result: unknown): Attributes => {
+const resultAttributes = (result: unknown): Attributes => {
   if (typeof result !== "object" || result === null) return {}
   const values = (result as { metrics?: unknown }).metrics ?? result
   if (typeof values !== "object" || values === null) return {}
@@ -57,13 +58,8 @@ export const ML_PROGRESS = "ml.progress"
  * ```
  */
 export const mlOperation = (operation: string, model: string, options: Readonly<Record<string, unknown>> = {}) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-  const { name, attributes } = mlSpanStart(operation, model, options)
-  return effect.pipe(
-    Effect.tap((result) => Effect.annotateCurrentSpan(mlResultAttributes(result))),
-    Effect.withSpan(name, { kind: "internal", attributes, captureStackTrace: false })
-  )
-}
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  withOperationSpan(mlOperationSpan(operation, model, options))(effect)
 
 /**
  * An `ml.progress` event on the current ML operation's span.
