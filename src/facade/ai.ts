@@ -28,8 +28,13 @@ import { recordFailure } from "../layers/spanFailure.js"
 /** The seed's options, plus `provider`-independent extras. */
 export type ChatCompletionOptions = Omit<ChatRequestInfo, "provider" | "model">
 
-const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
-  typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => {
+  try {
+    return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+  } catch {
+    return false // A value whose properties throw is no stream we can follow.
+  }
+}
 
 /**
  * The stream, unchanged for its consumer (every other property still works), with the span

@@ -63,8 +63,12 @@ export const traceFetch = async (input: string | URL | Request, init?: RequestIn
 
 const statusOf = (result: unknown): number | undefined => {
   if (typeof result !== "object" || result === null) return undefined
-  const status = (result as { status?: unknown; statusCode?: unknown }).status ?? (result as { statusCode?: unknown }).statusCode
-  return typeof status === "number" ? status : undefined
+  try {
+    const status = (result as { status?: unknown; statusCode?: unknown }).status ?? (result as { statusCode?: unknown }).statusCode
+    return typeof status === "number" ? status : undefined
+  } catch {
+    return undefined // A result whose properties throw: the call is recorded without a status.
+  }
 }
 
 /**

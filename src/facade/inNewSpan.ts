@@ -7,7 +7,7 @@
 import { context, INVALID_SPAN_CONTEXT, type Span, SpanKind, type SpanOptions, trace } from "@opentelemetry/api"
 import { activeRegistration } from "../layers/globalRegistration.js"
 import { asText } from "../redaction/asText.js"
-import type { OperationSpan } from "../services/operationSpan.js"
+import { type OperationSpan, outcomeAttributes } from "../services/operationSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
 import { type SpanHooks, withSpanActive } from "./spanScope.js"
 
@@ -55,8 +55,8 @@ export const inOperationSpan = <T>(
 ): Promise<T> => {
   const { onFailure, onResult } = operation
   return inNewSpan(operation.name, { kind: operation.kind === "client" ? SpanKind.CLIENT : SpanKind.INTERNAL, attributes: operation.attributes }, fn, {
-    ...(onResult === undefined ? {} : { onResult: (span: Span, value: unknown) => span.setAttributes(onResult(value)) }),
-    ...(onFailure === undefined ? {} : { onError: (span: Span, error: unknown) => span.setAttributes(onFailure(error)) }),
+    ...(onResult === undefined ? {} : { onResult: (span: Span, value: unknown) => span.setAttributes(outcomeAttributes(onResult, value) ?? {}) }),
+    ...(onFailure === undefined ? {} : { onError: (span: Span, error: unknown) => span.setAttributes(outcomeAttributes(onFailure, error) ?? {}) }),
     ...(beforeRecord === undefined ? {} : { beforeRecord })
   })
 }

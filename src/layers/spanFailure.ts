@@ -20,8 +20,17 @@ import { asText } from "../redaction/asText.js"
  */
 export const recordFailure = (span: Span, error: unknown, time?: TimeInput): void => {
   if (!span.isRecording()) return
-  const message = error instanceof Error ? error.message : asText(error)
-  span.recordException(error instanceof Error ? error : message, time)
+  let message: string
+  try {
+    message = error instanceof Error ? asText(error.message) : asText(error)
+    span.recordException(error instanceof Error ? error : message, time)
+  } catch (unreadable) {
+    // At the stack's limit the caller records again from a fresh stack.
+    if (unreadable instanceof RangeError) throw unreadable
+    // An error whose properties throw when read: recorded by what can be said of it.
+    message = asText(error)
+    span.recordException(message, time)
+  }
   span.setStatus({ code: SpanStatusCode.ERROR, message })
 }
 
@@ -35,8 +44,16 @@ export const recordFailure = (span: Span, error: unknown, time?: TimeInput): voi
  * ```
  */
 export const recordCause = (span: Span, cause: Cause.Cause<unknown>, time?: TimeInput): void => {
-  const error = Cause.prettyErrors(cause)[0]
-  if (error === undefined) return
-  error.stack = Cause.pretty(cause, { renderErrorCause: true })
-  recordFailure(span, error, time)
+  let error: Error | undefined
+  try {
+    error = Cause.prettyErrors(cause)[0]
+    if (error !== undefined) error.stack = Cause.pretty(cause, { renderErrorCause: true })
+  } catch (unreadable) {
+    if (unreadable instanceof RangeError) throw unreadable
+    // A failure Effect cannot render (its properties throw when read): recorded as it is.
+    const failure = Cause.failureOption(cause)
+    const defect = Cause.dieOption(cause)
+    return recordFailure(span, failure._tag === "Some" ? failure.value : defect._tag === "Some" ? defect.value : unreadable, time)
+  }
+  if (error !== undefined) recordFailure(span, error, time)
 }

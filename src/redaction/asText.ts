@@ -19,6 +19,11 @@ export const asText = (value: unknown): string => {
   try {
     return String(value)
   } catch {
-    return Object.prototype.toString.call(value)
+    try {
+      return Object.prototype.toString.call(value)
+    } catch {
+      // A proxy that throws on every read, `Symbol.toStringTag` included.
+      return typeof value === "function" ? "[function]" : "[object]"
+    }
   }
 }

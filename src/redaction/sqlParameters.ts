@@ -159,7 +159,12 @@ export const maskEchoesInError = (error: unknown, params: ReadonlyArray<unknown>
   if (typeof error !== "object" || error === null) return
   const fields = error as { message?: unknown; detail?: unknown; stack?: unknown }
   for (const field of ["message", "detail", "stack"] as const) {
-    const value = fields[field]
+    let value: unknown
+    try {
+      value = fields[field]
+    } catch {
+      continue // A getter that throws: nothing readable to echo.
+    }
     if (typeof value !== "string") continue
     const masked = maskEchoedParameters(value, params)
     if (masked === value) continue

@@ -108,6 +108,19 @@ export const chatSpanStart = (request: ChatRequestInfo, policy: TracingPolicy): 
   return { name: `chat ${request.model}`, attributes }
 }
 
+/**
+ * What `read` makes of a provider's value, or `otherwise` when the value cannot be read (a
+ * proxy, a getter that throws): the caller's value is theirs, whatever it is.
+ */
+const readable = <A>(read: () => A, otherwise: A): A => {
+  try {
+    return read()
+  } catch (error) {
+    if (error instanceof RangeError) throw error // Out of stack: the caller's to handle.
+    return otherwise
+  }
+}
+
 const record = (value: unknown): Record<string, any> | undefined =>
   typeof value === "object" && value !== null ? (value as Record<string, any>) : undefined
 
@@ -129,7 +142,9 @@ export const emptyOutcome = (): ChatOutcome => ({ finishReasons: [], output: "" 
  * const outcome = outcomeOf(await openai.chat.completions.create({ model, messages }))
  * ```
  */
-export const outcomeOf = (response: unknown): ChatOutcome | undefined => {
+export const outcomeOf = (response: unknown): ChatOutcome | undefined => readable(() => readOutcome(response), undefined)
+
+const readOutcome = (response: unknown): ChatOutcome | undefined => {
   const r = record(response)
   if (r === undefined) return undefined
   if (Array.isArray(r.choices)) {
@@ -159,7 +174,9 @@ export const outcomeOf = (response: unknown): ChatOutcome | undefined => {
  * Folds one chunk of a streamed response into the outcome: OpenAI `chat.completion.chunk`s
  * (usage arrives in the last one with `stream_options.include_usage`) or Anthropic stream events.
  */
-export const addChunk = (outcome: ChatOutcome, chunk: unknown): void => {
+export const addChunk = (outcome: ChatOutcome, chunk: unknown): void => readable(() => addReadChunk(outcome, chunk), undefined)
+
+const addReadChunk = (outcome: ChatOutcome, chunk: unknown): void => {
   const c = record(chunk)
   if (c === undefined) return
   if (Array.isArray(c.choices)) {

@@ -34,9 +34,13 @@ const codeOf = (error: unknown): string | undefined => {
  * ```
  */
 export const errorType = (error: unknown): string => {
-  const code = codeOf(error)
-  if (code !== undefined) return code
-  if (error instanceof Error) return error.constructor?.name || error.name || "Error"
-  const tag = (error as { _tag?: unknown } | null)?._tag
-  return typeof tag === "string" && tag !== "" ? tag : "_OTHER"
+  try {
+    const code = codeOf(error)
+    if (code !== undefined) return code
+    if (error instanceof Error) return error.constructor?.name || error.name || "Error"
+    const tag = (error as { _tag?: unknown } | null)?._tag
+    return typeof tag === "string" && tag !== "" ? tag : "_OTHER"
+  } catch {
+    return "_OTHER" // An error whose properties cannot be read.
+  }
 }

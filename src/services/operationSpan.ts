@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import type { Attributes } from "@opentelemetry/api"
+import { type Attributes, diag } from "@opentelemetry/api"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -26,6 +26,32 @@ export interface OperationSpan {
   readonly onInterrupt?: (() => Attributes) | undefined
 }
 
+let unreadableWarned = false
+
+/**
+ * What a hook adds from a value, or nothing when the value cannot be read (a proxy, a getter
+ * that throws): what the operation returned or raised stays the caller's, untouched. Said once
+ * per process through `diag`.
+ *
+ * @example
+ * ```ts
+ * span.setAttributes(outcomeAttributes(operation.onResult, result))
+ * ```
+ */
+export const outcomeAttributes = <A>(hook: ((value: A) => Attributes) | undefined, value: A): Attributes | undefined => {
+  if (hook === undefined) return undefined
+  try {
+    return hook(value)
+  } catch (error) {
+    if (error instanceof RangeError) throw error // Out of stack: the caller's to handle.
+    if (!unreadableWarned) {
+      unreadableWarned = true
+      diag.warn(`@blipee/tracing: an operation's result or error could not be read for its span (${String(error)}); recorded without it`)
+    }
+    return undefined
+  }
+}
+
 /**
  * Runs `effect` as the operation's span. `underlying` gives the error `onFailure` reads from
  * the effect's typed failure (a `DbError` wraps the driver's), so both faces read the same one.
@@ -41,12 +67,12 @@ export const withOperationSpan = <Failure = unknown>(
 ) =>
 <A, E extends Failure, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
   const settled = (exit: Exit.Exit<A, E>): Attributes | undefined => {
-    if (Exit.isSuccess(exit)) return operation.onResult?.(exit.value)
+    if (Exit.isSuccess(exit)) return outcomeAttributes(operation.onResult, exit.value)
     const failure = Cause.failureOption(exit.cause)
-    if (Option.isSome(failure)) return operation.onFailure?.(underlying(failure.value))
+    if (Option.isSome(failure)) return outcomeAttributes((error: E) => operation.onFailure?.(underlying(error)) ?? {}, failure.value)
     const defect = Cause.dieOption(exit.cause)
-    if (Option.isSome(defect)) return operation.onFailure?.(defect.value)
-    return operation.onInterrupt?.()
+    if (Option.isSome(defect)) return outcomeAttributes(operation.onFailure, defect.value)
+    return outcomeAttributes(operation.onInterrupt, undefined)
   }
   const spanOptions = { kind: operation.kind, attributes: operation.attributes, captureStackTrace: false } as const
   const observed = operation.onResult === undefined && operation.onFailure === undefined && operation.onInterrupt === undefined
