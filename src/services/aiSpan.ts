@@ -12,6 +12,7 @@ import type { TracingPolicy } from "../layers/TracingPolicy.js"
 import type { RedactionPolicy } from "../redaction/attributes.js"
 import { redactedJson } from "../redaction/redactedJson.js"
 import { errorType } from "./errorType.js"
+import { readable } from "./readable.js"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricLabel from "effect/MetricLabel"
@@ -106,19 +107,6 @@ export const chatSpanStart = (request: ChatRequestInfo, policy: TracingPolicy): 
     }
   }
   return { name: `chat ${request.model}`, attributes }
-}
-
-/**
- * What `read` makes of a provider's value, or `otherwise` when the value cannot be read (a
- * proxy, a getter that throws): the caller's value is theirs, whatever it is.
- */
-const readable = <A>(read: () => A, otherwise: A): A => {
-  try {
-    return read()
-  } catch (error) {
-    if (error instanceof RangeError) throw error // Out of stack: the caller's to handle.
-    return otherwise
-  }
 }
 
 const record = (value: unknown): Record<string, any> | undefined =>

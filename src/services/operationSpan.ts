@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
+import { readable } from "./readable.js"
 
 export interface OperationSpan {
   readonly name: string
@@ -38,18 +39,13 @@ let unreadableWarned = false
  * span.setAttributes(outcomeAttributes(operation.onResult, result))
  * ```
  */
-export const outcomeAttributes = <A>(hook: ((value: A) => Attributes) | undefined, value: A): Attributes | undefined => {
-  if (hook === undefined) return undefined
-  try {
-    return hook(value)
-  } catch (error) {
-    if (error instanceof RangeError) throw error // Out of stack: the caller's to handle.
-    if (!unreadableWarned) {
-      unreadableWarned = true
-      diag.warn(`@blipee/tracing: an operation's result or error could not be read for its span (${String(error)}); recorded without it`)
-    }
-    return undefined
-  }
+export const outcomeAttributes = <A>(hook: ((value: A) => Attributes) | undefined, value: A): Attributes | undefined =>
+  hook === undefined ? undefined : readable(() => hook(value), undefined, warnUnreadableOnce)
+
+const warnUnreadableOnce = (error: unknown) => {
+  if (unreadableWarned) return
+  unreadableWarned = true
+  diag.warn(`@blipee/tracing: an operation's result or error could not be read for its span (${String(error)}); recorded without it`)
 }
 
 /**
