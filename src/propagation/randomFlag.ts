@@ -48,7 +48,12 @@ export const noteRandomFlag = (span: Span, parentContext: Context, options: Span
   const parent = options?.root === true ? undefined : trace.getSpan(parentContext)
   // No valid parent: the SDK generated this trace id, from its random generator. (A marked
   // parent is valid: checked first, it spares the common child the id checks.)
-  if (parent === undefined || randomFlagOf(parent) !== 0 || !isSpanContextValid(parent.spanContext())) mark(span)
+  if (parent === undefined || randomFlagOf(parent) !== 0 || !isSpanContextValid(parent.spanContext())) {
+    // Inline, not a shared helper: this runs after the span started and before its caller holds
+    // it; at the stack's limit one more call here overflows and leaves that span open.
+    if (Object.isExtensible(span)) (span as Marked)[RANDOM] = true
+    else unmarkable.add(span)
+  }
 }
 
 /**
@@ -61,10 +66,7 @@ export const noteRandomFlag = (span: Span, parentContext: Context, options: Span
  * ```
  */
 export const copyRandomFlag = (span: Span, copy: Span): void => {
-  if (randomFlagOf(span) !== 0) mark(copy)
-}
-
-const mark = (span: Span) => {
-  if (Object.isExtensible(span)) (span as Marked)[RANDOM] = true
-  else unmarkable.add(span)
+  if (randomFlagOf(span) === 0) return
+  if (Object.isExtensible(copy)) (copy as Marked)[RANDOM] = true
+  else unmarkable.add(copy)
 }
