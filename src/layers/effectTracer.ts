@@ -26,6 +26,7 @@ import {
 } from "@opentelemetry/api"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
@@ -38,6 +39,7 @@ import { externalSpanContext } from "../context/bridge.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { STATUS_INTERRUPTED } from "../semconv.js"
 import { runInContext, runnableContextManager } from "./globalRegistration.js"
+import { enterInSegment, fiberSegmentsScoped, isCurrent, type SegmentFiber } from "./fiberSegments.js"
 import { recordCause } from "./spanFailure.js"
 
 /** The brand `@effect/opentelemetry` gives its spans: `currentOtelSpan` returns their `span`. */
@@ -167,8 +169,7 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
 }
 /**
  * The OpenTelemetry context a fiber started in, the way back into the whole async context it
- * started in (when our context manager is the global one and AsyncLocalStorage is built on
- * frames), and the fiber that found them. A forked fiber inherits its parent's, so it does not
+ * started in (when our context manager is the global one), and the fiber that found them. A forked fiber inherits its parent's, so it does not
  * depend on where the scheduler first runs it.
  */
 interface Home {
@@ -187,12 +188,14 @@ interface ContextCache {
   baggage: unknown
   tenant: unknown
   context: OtelContext
+  /** The way into `scopeContext` (built when first needed: a fiber running in segments never does). */
   scope: AsyncResource | undefined
+  scopeContext: OtelContext | undefined
 }
 const cacheKey = Symbol.for("@blipee/tracing/fiber-otel-context")
 
 /** The runtime fiber's members this tracer reads (`setFiberRef` and `currentSpan` are not in the public type). */
-interface RuntimeFiber {
+interface RuntimeFiber extends SegmentFiber {
   readonly currentSpan: Tracer.AnySpan | undefined
   readonly _fiberRefs?: unknown
   unsafePoll(): unknown
@@ -218,8 +221,11 @@ const buildContext = (home: OtelContext, span: Tracer.AnySpan | undefined, bagga
 }
 
 /** The way into `context` from the fiber's home: the home's own when nothing was added to it. */
-const scopeFor = (home: Home, context: OtelContext): AsyncResource | undefined =>
-  context === home.context || home.scope === undefined ? home.scope : runnableContextManager()?.enterable(context, home.scope)
+const scopeFor = (home: Home, context: OtelContext): AsyncResource | undefined => {
+  const manager = runnableContextManager()
+  if (manager?.framed !== true || home.scope === undefined) return undefined
+  return context === home.context ? home.scope : manager.enterable(context, home.scope)
+}
 
 /**
  * A fiber's first home: a running fiber's it inherited (a fork's), else the caller's context.
@@ -233,9 +239,18 @@ const findHome = (fiber: RuntimeFiber): Home => {
   const inherited = fiber.getFiberRef(homeRef)
   if (inherited !== undefined && inherited.owner.unsafePoll() === null) return inherited
   const manager = runnableContextManager()
-  const home: Home = { context: otelContext.active(), scope: manager?.framed === true ? manager.capture() : undefined, owner: fiber }
+  const home: Home = { context: otelContext.active(), scope: manager?.capture(), owner: fiber }
   fiber.setFiberRef(homeRef, home)
   return home
+}
+
+/** The whole async context a fiber started in, once known (for its scheduled runs). */
+const homeScopeOf = (fiber: unknown): AsyncResource | undefined => {
+  const runtime = fiber as RuntimeFiber
+  const cached = runtime[cacheKey]
+  if (cached !== undefined) return cached.home.scope
+  const inherited = runtime.getFiberRef(homeRef)
+  return inherited !== undefined && inherited.owner.unsafePoll() === null ? inherited.scope : undefined
 }
 
 /** The fiber's OpenTelemetry context and the way into it, rebuilt only when its span, baggage or tenant changed. */
@@ -249,7 +264,7 @@ const fiberContext = (fiber: RuntimeFiber): ContextCache => {
   if (cache === undefined) {
     const home = findHome(fiber)
     const context = buildContext(home.context, span, baggage, tenant)
-    cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context, scope: scopeFor(home, context) }
+    cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context, scope: undefined, scopeContext: undefined }
     fiber[cacheKey] = cache
     return cache
   }
@@ -259,9 +274,17 @@ const fiberContext = (fiber: RuntimeFiber): ContextCache => {
     cache.baggage = baggage
     cache.tenant = tenant
     cache.context = buildContext(cache.home.context, span, baggage, tenant)
-    cache.scope = scopeFor(cache.home, cache.context)
   }
   return cache
+}
+
+/** The way into the fiber's context from its home, for an operation run outside a segment. */
+const enterableOf = (cache: ContextCache): AsyncResource | undefined => {
+  if (cache.scopeContext !== cache.context) {
+    cache.scope = scopeFor(cache.home, cache.context)
+    cache.scopeContext = cache.context
+  }
+  return cache.scope
 }
 
 /**
@@ -296,13 +319,18 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
       return new BridgeSpan(otelTracer, name, effectParent, context, spanLinks.slice(), startTime, kind, parentContext, options?.attributes)
     },
     context(execution, fiber) {
-      const cache = fiberContext(fiber as unknown as RuntimeFiber)
-      return cache.scope === undefined ? runInContext(cache.context, execution) : cache.scope.runInAsyncScope(execution)
+      const runtime = fiber as unknown as RuntimeFiber
+      if (isCurrent(runtime)) return execution()
+      const cache = fiberContext(runtime)
+      if (enterInSegment(runtime, cache.context)) return execution()
+      const scope = enterableOf(cache)
+      return scope === undefined ? runInContext(cache.context, execution) : scope.runInAsyncScope(execution)
     }
   })
 
 /**
- * Installs that tracer as Effect's tracer.
+ * Installs that tracer as Effect's tracer, with the supervisor that lets it enter a fiber's
+ * context once per run of the fiber (`fiberSegments.ts`).
  *
  * @example
  * ```ts
@@ -310,4 +338,4 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
  * ```
  */
 export const layerEffectTracer = (otelTracer: OtelApiTracer): Layer.Layer<never> =>
-  Layer.setTracer(makeEffectTracer(otelTracer))
+  Layer.scopedDiscard(Effect.zipRight(Effect.withTracerScoped(makeEffectTracer(otelTracer)), fiberSegmentsScoped(homeScopeOf)))

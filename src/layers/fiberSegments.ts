@@ -1,0 +1,173 @@
+/**
+ * A fiber's OpenTelemetry context entered once per run of the fiber, not once per operation.
+ *
+ * Effect runs a fiber in segments: the run loop takes it up (`Supervisor.onResume`), runs
+ * operations until the fiber suspends on something asynchronous or ends, and lets it go
+ * (`onSuspend`). Effect asks the tracer for the fiber's context around every operation (dozens
+ * per span); wrapping each in `AsyncLocalStorage.run` or `runInAsyncScope` is most of what a
+ * span costs over Effect's own floor on Node 24. Inside a segment the tracer instead enters the
+ * fiber's context when it differs from what is active (twice a span) and leaves it active; the
+ * supervisor puts back what was active before when the segment ends, so the code around the run
+ * (the caller of `runPromise`, the scheduler) never sees the fiber's context. Promises and
+ * timers made by the fiber's operations capture it as they would under `run`.
+ *
+ * A segment is trusted only while the fiber's supervisor is the one it began with: a fiber whose
+ * supervisor changes (ours removed, another added) leaves its segment at once and goes back to
+ * entering the context per operation, and the layer's release leaves it before the tracer goes.
+ *
+ * @since 0.1.0
+ */
+import type { Context as OtelContext } from "@opentelemetry/api"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import type * as Scope from "effect/Scope"
+import type * as Scheduler from "effect/Scheduler"
+import * as Supervisor from "effect/Supervisor"
+import type { AsyncLocalStorage, AsyncResource } from "node:async_hooks"
+import { contextStorage } from "./globalRegistration.js"
+
+const segmentKey = Symbol.for("@blipee/tracing/fiber-segment")
+
+/** The runtime fiber's members segments use (`currentSupervisor` and `_fiberRefs` are not in the public type). */
+export interface SegmentFiber {
+  readonly currentSupervisor: unknown
+  readonly _fiberRefs?: unknown
+  [segmentKey]?: Segment | undefined
+}
+
+/** One run of a fiber. */
+interface Segment {
+  readonly fiber: SegmentFiber
+  readonly storage: AsyncLocalStorage<OtelContext>
+  /** The fiber's supervisor when the segment began: while it stays, so does the segment. */
+  readonly supervisor: unknown
+  /** What was active when the segment began, active again when it ends. */
+  readonly saved: OtelContext | undefined
+  /** The segment running when this one began (a fiber run from inside an operation of another). */
+  readonly outer: Segment | undefined
+  /** What the storage holds now: the segment's fibers are the only ones entering it while it runs. */
+  active: OtelContext | undefined
+  /** The fiber's refs when `active` was last checked: while they are the same object, nothing changed. */
+  refs: unknown
+}
+
+/** The innermost segment running now. */
+let running: Segment | undefined
+
+/**
+ * Whether the fiber runs in the running segment and nothing it depends on changed since its
+ * context was last entered: then its operation runs as it is. One comparison per operation.
+ *
+ * @example
+ * ```ts
+ * if (isCurrent(fiber)) return execution()
+ * ```
+ */
+export const isCurrent = (fiber: SegmentFiber): boolean =>
+  running !== undefined && running.fiber === fiber && running.refs === fiber._fiberRefs
+
+/** Ends the fiber's segment, if it has one: what was active before it is active again. */
+const leaveSegment = (fiber: SegmentFiber): void => {
+  const segment = fiber[segmentKey]
+  if (segment === undefined) return
+  fiber[segmentKey] = undefined
+  if (running === segment) running = segment.outer
+  if (segment.active !== segment.saved) segment.storage.enterWith(segment.saved!)
+}
+
+/**
+ * Makes `ctx` the fiber's active context for the rest of its segment and returns true, or
+ * returns false when the fiber has no segment to trust (then the caller enters `ctx` around the
+ * operation).
+ *
+ * @example
+ * ```ts
+ * if (enterInSegment(fiber, ctx)) return execution()
+ * return context.with(ctx, execution)
+ * ```
+ */
+export const enterInSegment = (fiber: SegmentFiber, ctx: OtelContext): boolean => {
+  const segment = fiber[segmentKey]
+  if (segment === undefined) return false
+  if (segment.supervisor !== fiber.currentSupervisor || segment !== running) {
+    leaveSegment(fiber)
+    return false
+  }
+  if (segment.active !== ctx) {
+    segment.storage.enterWith(ctx)
+    segment.active = ctx
+  }
+  segment.refs = fiber._fiberRefs
+  return true
+}
+
+class SegmentSupervisor extends Supervisor.AbstractSupervisor<void> {
+  readonly value = Effect.void
+
+  override onResume(fiber: unknown): void {
+    const storage = contextStorage()
+    if (storage === undefined) return
+    const runtime = fiber as SegmentFiber
+    const saved = storage.getStore()
+    running = runtime[segmentKey] = {
+      fiber: runtime,
+      storage,
+      supervisor: runtime.currentSupervisor,
+      saved,
+      outer: running,
+      active: saved,
+      refs: undefined
+    }
+  }
+
+  override onSuspend(fiber: unknown): void {
+    leaveSegment(fiber as SegmentFiber)
+  }
+}
+const segmentSupervisor = new SegmentSupervisor()
+
+/**
+ * Runs each scheduled run of a fiber inside the whole async context the fiber started in (its
+ * home): a fiber woken by another (a `Deferred` completed, a queue offered to) is run by the
+ * scheduler in the waker's async context, and an application's own AsyncLocalStorage values
+ * would be the waker's for the rest of that run.
+ */
+class HomeScheduler implements Scheduler.Scheduler {
+  constructor(
+    readonly base: Scheduler.Scheduler,
+    readonly homeOf: (fiber: unknown) => AsyncResource | undefined
+  ) {}
+
+  shouldYield(fiber: Parameters<Scheduler.Scheduler["shouldYield"]>[0]): number | false {
+    return this.base.shouldYield(fiber)
+  }
+
+  scheduleTask(task: Scheduler.Task, priority: number, fiber?: Parameters<Scheduler.Scheduler["shouldYield"]>[0]): void {
+    const home = fiber === undefined ? undefined : this.homeOf(fiber)
+    this.base.scheduleTask(home === undefined ? task : () => home.runInAsyncScope(task), priority, fiber)
+  }
+}
+
+/**
+ * Adds the segment supervisor to the fibers of the scope, and a scheduler that runs them in
+ * their home's async context (`homeOf`); when the scope closes, the fiber that closes it leaves
+ * its segment first.
+ *
+ * @example
+ * ```ts
+ * Layer.scopedDiscard(Effect.zipRight(Effect.withTracerScoped(tracer), fiberSegmentsScoped(homeOf)))
+ * ```
+ */
+export const fiberSegmentsScoped = (
+  homeOf: (fiber: unknown) => AsyncResource | undefined
+): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.all([
+    Effect.locallyScopedWith(FiberRef.currentScheduler, (base) => new HomeScheduler(base, homeOf)),
+    Effect.locallyScopedWith(FiberRef.currentSupervisor, (current) => current.zip(segmentSupervisor)),
+    Effect.addFinalizer(() =>
+      Effect.withFiberRuntime<void>((fiber) => {
+        leaveSegment(fiber as unknown as SegmentFiber)
+        return Effect.void
+      })
+    )
+  ], { discard: true })
