@@ -28,7 +28,7 @@ import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
-import * as FiberRef from "effect/FiberRef"
+import type * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -39,7 +39,7 @@ import { externalSpanContext } from "../context/bridge.js"
 import { RequestScope, scopeOf, withScope } from "../context/scope.js"
 import { STATUS_INTERRUPTED } from "../semconv.js"
 import { runInContext, runnableContextManager } from "./globalRegistration.js"
-import { enterInSegment, fiberSegmentsScoped, isCurrent, type SegmentFiber } from "./fiberSegments.js"
+import { enterInSegment, fiberSegmentsScoped, type Home, homeOf, isCurrent, type SegmentFiber } from "./fiberSegments.js"
 import { recordCause } from "./spanFailure.js"
 
 /** The brand `@effect/opentelemetry` gives its spans: `currentOtelSpan` returns their `span`. */
@@ -167,18 +167,6 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
     this.span.end(time)
   }
 }
-/**
- * The OpenTelemetry context a fiber started in, the way back into the whole async context it
- * started in (when our context manager is the global one), and the fiber that found them. A forked fiber inherits its parent's, so it does not
- * depend on where the scheduler first runs it.
- */
-interface Home {
-  readonly context: OtelContext
-  readonly scope: AsyncResource | undefined
-  readonly owner: RuntimeFiber
-}
-const homeRef = FiberRef.unsafeMake<Home | undefined>(undefined)
-
 /** What the context of a fiber was last built from, that context, and the way into it. */
 interface ContextCache {
   readonly home: Home
@@ -194,13 +182,10 @@ interface ContextCache {
 }
 const cacheKey = Symbol.for("@blipee/tracing/fiber-otel-context")
 
-/** The runtime fiber's members this tracer reads (`setFiberRef` and `currentSpan` are not in the public type). */
+/** The runtime fiber's members this tracer reads (`currentSpan` is not in the public type). */
 interface RuntimeFiber extends SegmentFiber {
   readonly currentSpan: Tracer.AnySpan | undefined
-  readonly _fiberRefs?: unknown
-  unsafePoll(): unknown
   getFiberRef<A>(ref: FiberRef.FiberRef<A>): A
-  setFiberRef<A>(ref: FiberRef.FiberRef<A>, value: A): void
   [cacheKey]?: ContextCache
 }
 
@@ -227,32 +212,6 @@ const scopeFor = (home: Home, context: OtelContext): AsyncResource | undefined =
   return context === home.context ? home.scope : manager.enterable(context, home.scope)
 }
 
-/**
- * A fiber's first home: a running fiber's it inherited (a fork's), else the caller's context.
- * A fiber resumes wherever its last awaited promise settled (inside a finished span's context,
- * or another request's): the context it started in is the one that counts. One inherited from
- * a finished fiber is stale: a runtime hands every fiber it starts the refs of the fiber that
- * built it (a ManagedRuntime built in one request's context), and a fiber a runtime starts runs
- * at once, in its caller's context.
- */
-const findHome = (fiber: RuntimeFiber): Home => {
-  const inherited = fiber.getFiberRef(homeRef)
-  if (inherited !== undefined && inherited.owner.unsafePoll() === null) return inherited
-  const manager = runnableContextManager()
-  const home: Home = { context: otelContext.active(), scope: manager?.capture(), owner: fiber }
-  fiber.setFiberRef(homeRef, home)
-  return home
-}
-
-/** The whole async context a fiber started in, once known (for its scheduled runs). */
-const homeScopeOf = (fiber: unknown): AsyncResource | undefined => {
-  const runtime = fiber as RuntimeFiber
-  const cached = runtime[cacheKey]
-  if (cached !== undefined) return cached.home.scope
-  const inherited = runtime.getFiberRef(homeRef)
-  return inherited !== undefined && inherited.owner.unsafePoll() === null ? inherited.scope : undefined
-}
-
 /** The fiber's OpenTelemetry context and the way into it, rebuilt only when its span, baggage or tenant changed. */
 const fiberContext = (fiber: RuntimeFiber): ContextCache => {
   let cache = fiber[cacheKey]
@@ -262,7 +221,7 @@ const fiberContext = (fiber: RuntimeFiber): ContextCache => {
   const baggage = fiber.getFiberRef(BaggageRef)
   const tenant = fiber.getFiberRef(TenantRef)
   if (cache === undefined) {
-    const home = findHome(fiber)
+    const home = homeOf(fiber)
     const context = buildContext(home.context, span, baggage, tenant)
     cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context, scope: undefined, scopeContext: undefined }
     fiber[cacheKey] = cache
@@ -338,4 +297,4 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
  * ```
  */
 export const layerEffectTracer = (otelTracer: OtelApiTracer): Layer.Layer<never> =>
-  Layer.scopedDiscard(Effect.zipRight(Effect.withTracerScoped(makeEffectTracer(otelTracer)), fiberSegmentsScoped(homeScopeOf)))
+  Layer.scopedDiscard(Effect.zipRight(Effect.withTracerScoped(makeEffectTracer(otelTracer)), fiberSegmentsScoped))

@@ -17,23 +17,50 @@
  *
  * @since 0.1.0
  */
-import type { Context as OtelContext } from "@opentelemetry/api"
+import { type Context as OtelContext, context as otelContext } from "@opentelemetry/api"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
+import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Scheduler from "effect/Scheduler"
 import * as Supervisor from "effect/Supervisor"
 import type { AsyncLocalStorage, AsyncResource } from "node:async_hooks"
-import { contextStorage } from "./globalRegistration.js"
+import { contextStorage, runnableContextManager } from "./globalRegistration.js"
 
 const segmentKey = Symbol.for("@blipee/tracing/fiber-segment")
+const homeKey = Symbol.for("@blipee/tracing/fiber-home")
 
 /** The runtime fiber's members segments use (`currentSupervisor` and `_fiberRefs` are not in the public type). */
 export interface SegmentFiber {
   readonly currentSupervisor: unknown
   readonly _fiberRefs?: unknown
   [segmentKey]?: Segment | undefined
+  [homeKey]?: Home
 }
+
+/**
+ * The OpenTelemetry context a fiber started in, and the way back into the whole async context
+ * it started in (when our context manager is the global one). A fiber resumes wherever what it
+ * waited for settled (inside a finished span's context, or another request's): the context it
+ * started in is the one that counts. A forked fiber inherits its parent's (the supervisor sees
+ * the fork), so it does not depend on where the scheduler first runs it.
+ */
+export interface Home {
+  readonly context: OtelContext
+  readonly scope: AsyncResource | undefined
+}
+
+/**
+ * The fiber's home: its parent's, or the context active where it first runs (a fiber a runtime
+ * starts runs at once, in its caller's context).
+ *
+ * @example
+ * ```ts
+ * const { context } = homeOf(fiber)
+ * ```
+ */
+export const homeOf = (fiber: SegmentFiber): Home =>
+  fiber[homeKey] ??= { context: otelContext.active(), scope: runnableContextManager()?.capture() }
 
 /** One run of a fiber. */
 interface Segment {
@@ -104,6 +131,11 @@ export const enterInSegment = (fiber: SegmentFiber, ctx: OtelContext): boolean =
 class SegmentSupervisor extends Supervisor.AbstractSupervisor<void> {
   readonly value = Effect.void
 
+  override onStart(_context: unknown, _effect: unknown, parent: Option.Option<unknown>, fiber: unknown): void {
+    const home = parent._tag === "Some" ? (parent.value as SegmentFiber)[homeKey] : undefined
+    if (home !== undefined) (fiber as SegmentFiber)[homeKey] = home
+  }
+
   override onResume(fiber: unknown): void {
     const storage = contextStorage()
     if (storage === undefined) return
@@ -133,41 +165,35 @@ const segmentSupervisor = new SegmentSupervisor()
  * would be the waker's for the rest of that run.
  */
 class HomeScheduler implements Scheduler.Scheduler {
-  constructor(
-    readonly base: Scheduler.Scheduler,
-    readonly homeOf: (fiber: unknown) => AsyncResource | undefined
-  ) {}
+  constructor(readonly base: Scheduler.Scheduler) {}
 
   shouldYield(fiber: Parameters<Scheduler.Scheduler["shouldYield"]>[0]): number | false {
     return this.base.shouldYield(fiber)
   }
 
   scheduleTask(task: Scheduler.Task, priority: number, fiber?: Parameters<Scheduler.Scheduler["shouldYield"]>[0]): void {
-    const home = fiber === undefined ? undefined : this.homeOf(fiber)
+    const home = fiber === undefined ? undefined : (fiber as unknown as SegmentFiber)[homeKey]?.scope
     this.base.scheduleTask(home === undefined ? task : () => home.runInAsyncScope(task), priority, fiber)
   }
 }
 
 /**
  * Adds the segment supervisor to the fibers of the scope, and a scheduler that runs them in
- * their home's async context (`homeOf`); when the scope closes, the fiber that closes it leaves
- * its segment first.
+ * their home's async context; when the scope closes, the fiber that closes it leaves its
+ * segment first.
  *
  * @example
  * ```ts
- * Layer.scopedDiscard(Effect.zipRight(Effect.withTracerScoped(tracer), fiberSegmentsScoped(homeOf)))
+ * Layer.scopedDiscard(Effect.zipRight(Effect.withTracerScoped(tracer), fiberSegmentsScoped))
  * ```
  */
-export const fiberSegmentsScoped = (
-  homeOf: (fiber: unknown) => AsyncResource | undefined
-): Effect.Effect<void, never, Scope.Scope> =>
-  Effect.all([
-    Effect.locallyScopedWith(FiberRef.currentScheduler, (base) => new HomeScheduler(base, homeOf)),
-    Effect.locallyScopedWith(FiberRef.currentSupervisor, (current) => current.zip(segmentSupervisor)),
-    Effect.addFinalizer(() =>
-      Effect.withFiberRuntime<void>((fiber) => {
-        leaveSegment(fiber as unknown as SegmentFiber)
-        return Effect.void
-      })
-    )
-  ], { discard: true })
+export const fiberSegmentsScoped: Effect.Effect<void, never, Scope.Scope> = Effect.all([
+  Effect.locallyScopedWith(FiberRef.currentScheduler, (base) => new HomeScheduler(base)),
+  Effect.locallyScopedWith(FiberRef.currentSupervisor, (current) => current.zip(segmentSupervisor)),
+  Effect.addFinalizer(() =>
+    Effect.withFiberRuntime<void>((fiber) => {
+      leaveSegment(fiber as unknown as SegmentFiber)
+      return Effect.void
+    })
+  )
+], { discard: true })

@@ -28,6 +28,7 @@ import { installDiagLogger } from "./diagLogger.js"
 import { flushOnCrash, OpenSpans } from "./crashFlush.js"
 import { ExportControl } from "./exportRetries.js"
 import { layerEffectTracer } from "./effectTracer.js"
+import { HexIdGenerator } from "./idGenerator.js"
 import { register } from "./globalRegistration.js"
 import { MonitoredSpanExporter } from "./MonitoredSpanExporter.js"
 import { makeOtlpExporter, makeOtlpMetricExporter } from "./otlpExporter.js"
@@ -98,6 +99,7 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters, co
   stats.tail = tail?.counters
   const provider = new BasicTracerProvider({
     resource: makeResource(settings),
+    idGenerator: new HexIdGenerator(),
     sampler: new CountingSampler(
       tail === undefined ? makeSampler(settings.sampler) : new TailSampler(settings.tailSampling!, tail),
       stats
