@@ -98,7 +98,10 @@ const leaveSegment = (fiber: SegmentFiber): void => {
   const segment = fiber[segmentKey]
   if (segment === undefined) return
   fiber[segmentKey] = undefined
-  if (running === segment) running = segment.outer
+  // One not running is left from a run that ended under another supervisor: what it saved is
+  // not what is active around this one.
+  if (segment !== running) return
+  running = segment.outer
   if (segment.active !== segment.saved) segment.storage.enterWith(segment.saved!)
 }
 
@@ -116,7 +119,7 @@ const leaveSegment = (fiber: SegmentFiber): void => {
 export const enterInSegment = (fiber: SegmentFiber, ctx: OtelContext): boolean => {
   const segment = fiber[segmentKey]
   if (segment === undefined) return false
-  if (segment.supervisor !== fiber.currentSupervisor || segment !== running) {
+  if (segment !== running || segment.supervisor !== fiber.currentSupervisor) {
     leaveSegment(fiber)
     return false
   }
