@@ -6,7 +6,8 @@
  * It does what `@effect/opentelemetry`'s tracer does (and brands its spans the same way, so
  * `Tracer.currentOtelSpan` keeps working), on a shorter path: Effect asks a tracer for the
  * fiber's context around every single operation, so the context is built once per change of
- * span, baggage or tenant and reused, and a child span starts from that context as it is.
+ * span, baggage or tenant and reused, a child span starts from that context as it is, and
+ * inside a run of the fiber the context is entered only when it changed (`fiberSegments.ts`).
  *
  * @since 0.1.0
  */
@@ -28,6 +29,7 @@ import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import type * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
@@ -167,15 +169,23 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
     this.span.end(time)
   }
 }
-/** What the context of a fiber was last built from, that context, and the way into it. */
-interface ContextCache {
-  readonly home: Home
-  /** The fiber's (immutable) FiberRefs: while they stay the same object, nothing changed. */
-  refs: unknown
+/** A fiber's OpenTelemetry context and what it was built from. */
+interface Built {
   span: Tracer.AnySpan | undefined
   baggage: unknown
   tenant: unknown
   context: OtelContext
+}
+
+/**
+ * What the context of a fiber was last built from, that context, and the way into it. The one
+ * before is kept too: a span's end goes back to it.
+ */
+interface ContextCache extends Built {
+  readonly home: Home
+  /** The fiber's (immutable) FiberRefs: while they stay the same object, nothing changed. */
+  refs: unknown
+  previous: Built | undefined
   /** The way into `scopeContext` (built when first needed: a fiber running in segments never does). */
   scope: AsyncResource | undefined
   scopeContext: OtelContext | undefined
@@ -223,16 +233,21 @@ const fiberContext = (fiber: RuntimeFiber): ContextCache => {
   if (cache === undefined) {
     const home = homeOf(fiber)
     const context = buildContext(home.context, span, baggage, tenant)
-    cache = { home, refs: fiber._fiberRefs, span, baggage, tenant, context, scope: undefined, scopeContext: undefined }
+    cache = { home, refs, span, baggage, tenant, context, previous: undefined, scope: undefined, scopeContext: undefined }
     fiber[cacheKey] = cache
     return cache
   }
   cache.refs = refs
   if (cache.span !== span || cache.baggage !== baggage || cache.tenant !== tenant) {
+    const previous = cache.previous
+    const context = previous !== undefined && previous.span === span && previous.baggage === baggage && previous.tenant === tenant
+      ? previous.context
+      : buildContext(cache.home.context, span, baggage, tenant)
+    cache.previous = { span: cache.span, baggage: cache.baggage, tenant: cache.tenant, context: cache.context }
     cache.span = span
     cache.baggage = baggage
     cache.tenant = tenant
-    cache.context = buildContext(cache.home.context, span, baggage, tenant)
+    cache.context = context
   }
   return cache
 }
@@ -244,6 +259,20 @@ const enterableOf = (cache: ContextCache): AsyncResource | undefined => {
     cache.scopeContext = cache.context
   }
   return cache.scope
+}
+
+/**
+ * Runs one operation of a fiber in the fiber's context. One function for every tracer of the
+ * process (the facade's and each layer's): Effect calls it around every operation, and one
+ * target there costs less than one per tracer.
+ */
+const runInFiberContext = <X>(execution: () => X, fiber: Fiber.RuntimeFiber<any, any>): X => {
+  const runtime = fiber as unknown as RuntimeFiber
+  if (isCurrent(runtime)) return execution()
+  const cache = fiberContext(runtime)
+  if (enterInSegment(runtime, cache.context)) return execution()
+  const scope = enterableOf(cache)
+  return scope === undefined ? runInContext(cache.context, execution) : scope.runInAsyncScope(execution)
 }
 
 /**
@@ -277,14 +306,7 @@ export const makeEffectTracer = (otelTracer: OtelApiTracer): Tracer.Tracer =>
       }
       return new BridgeSpan(otelTracer, name, effectParent, context, spanLinks.slice(), startTime, kind, parentContext, options?.attributes)
     },
-    context(execution, fiber) {
-      const runtime = fiber as unknown as RuntimeFiber
-      if (isCurrent(runtime)) return execution()
-      const cache = fiberContext(runtime)
-      if (enterInSegment(runtime, cache.context)) return execution()
-      const scope = enterableOf(cache)
-      return scope === undefined ? runInContext(cache.context, execution) : scope.runInAsyncScope(execution)
-    }
+    context: runInFiberContext
   })
 
 /**

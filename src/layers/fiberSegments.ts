@@ -14,6 +14,8 @@
  * A segment is trusted only while the fiber's supervisor is the one it began with: a fiber whose
  * supervisor changes (ours removed, another added) leaves its segment at once and goes back to
  * entering the context per operation, and the layer's release leaves it before the tracer goes.
+ * What neither can see: code inside the fiber that replaces the tracer and then removes the
+ * supervisor, and suspends under both; that run ends with the fiber's context still active.
  *
  * @since 0.1.0
  */
