@@ -7,7 +7,7 @@
 import { type Attributes, context, SpanKind } from "@opentelemetry/api"
 import { CODE_FUNCTION_NAME } from "../semconv.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { withSpanActive } from "./spanScope.js"
+import { inSpanActive } from "./spanScope.js"
 
 export interface TraceOptions {
   readonly kind?: SpanKind | undefined
@@ -31,11 +31,8 @@ const traced = (method: Method, methodName: string, name: string | undefined, op
     const owner = typeof this === "function" ? this.name : (this as object | undefined)?.constructor?.name
     const qualified = owner === undefined ? methodName : `${owner}.${methodName}`
     const parent = context.active()
-    const span = facadeTracer.startSpan(name ?? qualified, {
-      kind: options.kind ?? SpanKind.INTERNAL,
-      attributes: { [CODE_FUNCTION_NAME]: qualified, ...options.attributes }
-    }, parent)
-    return withSpanActive(span, parent, () => method.apply(this, args))
+    const spanOptions = { kind: options.kind ?? SpanKind.INTERNAL, attributes: { [CODE_FUNCTION_NAME]: qualified, ...options.attributes } }
+    return inSpanActive(facadeTracer, name ?? qualified, spanOptions, parent, () => method.apply(this, args))
   }
 
 /**

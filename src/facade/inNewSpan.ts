@@ -9,7 +9,7 @@ import { activeRegistration } from "../layers/globalRegistration.js"
 import { asText } from "../redaction/asText.js"
 import { type OperationSpan, outcomeAttributes } from "../services/operationSpan.js"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { type SpanHooks, withSpanActive } from "./spanScope.js"
+import { inSpanActive, type SpanHooks } from "./spanScope.js"
 
 /**
  * Always a promise, and no more of them than needed: each promise costs more while an
@@ -32,8 +32,8 @@ export const inNewSpan = <T>(
     const parent = context.active()
     // Untyped callers: a name that is not text, attributes that are not an object.
     const valid = typeof options.attributes === "object" && options.attributes !== null
-    const span = facadeTracer.startSpan(asText(name), valid || options.attributes === undefined ? options : withoutAttributes(options), parent)
-    return Promise.resolve(withSpanActive(span, parent, fn, hooks))
+    const spanOptions = valid || options.attributes === undefined ? options : withoutAttributes(options)
+    return Promise.resolve(inSpanActive(facadeTracer, asText(name), spanOptions, parent, fn, hooks))
   } catch (error) {
     return Promise.reject(error)
   }

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type Context, context, diag, type Span, trace } from "@opentelemetry/api"
+import { type Context, context, diag, type Span, type SpanOptions, trace, type Tracer } from "@opentelemetry/api"
 import { contextStorage } from "../layers/globalRegistration.js"
 import { recordFailure } from "../layers/spanFailure.js"
 
@@ -15,19 +15,28 @@ const endOpen = (span: Span) => {
 }
 
 /**
- * Calls `fn(span)` with `span` active in `parent`, and ends the span when `fn` returns or its
- * promise settles.
+ * Starts a span under `parent`, calls `fn(span)` with it active, and ends the span when `fn`
+ * returns or its promise settles.
  *
  * @example
  * ```ts
- * const span = tracer.startSpan("work")
- * await withSpanActive(span, context.active(), async () => doWork())
+ * await inSpanActive(tracer, "work", {}, context.active(), async () => doWork())
  * ```
  */
-export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) => R, hooks: SpanHooks = noHooks): R => {
+export const inSpanActive = <R>(
+  tracer: Tracer,
+  name: string,
+  options: SpanOptions | undefined,
+  parent: Context,
+  fn: (span: Span) => R,
+  hooks: SpanHooks = noHooks
+): R => {
+  const span = tracer.startSpan(name, options, parent)
+  let ran = false
   // `then` is called inside the span's context too: lazy thenables (Prisma's queries) start
   // only when it is called, and must start under the span.
   const run = () => {
+    ran = true
     let result: R
     try {
       result = fn(span)
@@ -72,10 +81,21 @@ export const withSpanActive = <R>(span: Span, parent: Context, fn: (span: Span) 
       return result
     }
   }
-  // Straight into the AsyncLocalStorage: each frame here is one per level of a recursion.
-  const active = trace.setSpan(parent, span)
-  const storage = contextStorage()
-  return storage === undefined ? context.with(active, run) : storage.run(active, run)
+  try {
+    // Straight into the AsyncLocalStorage: each frame here is one per level of a recursion.
+    const active = trace.setSpan(parent, span)
+    const storage = contextStorage()
+    return storage === undefined ? context.with(active, run) : storage.run(active, run)
+  } catch (error) {
+    // Out of stack between the span's start and `fn` (deep recursion): the span ends from a
+    // fresh stack, and the caller gets the RangeError.
+    if (!ran) {
+      try {
+        void FRESH_STACK.then(() => endOpen(span)).then(undefined, lateFailure)
+      } catch {}
+    }
+    throw error
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { type Context, context, type Span, type SpanOptions, type Tracer } from "@opentelemetry/api"
 import { ensureTracing, facadeTracer } from "./runtime.js"
-import { withSpanActive } from "./spanScope.js"
+import { inSpanActive } from "./spanScope.js"
 
 function startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>
 function startActiveSpan<F extends (span: Span) => unknown>(name: string, options: SpanOptions, fn: F): ReturnType<F>
@@ -21,7 +21,7 @@ function startActiveSpan(name: string, ...args: Array<unknown>): unknown {
   const options = args.length >= 2 ? args[0] as SpanOptions : undefined
   const parent = args.length >= 3 ? args[1] as Context : context.active()
   ensureTracing()
-  return withSpanActive(facadeTracer.startSpan(name, options, parent), parent, fn)
+  return inSpanActive(facadeTracer, name, options, parent, fn)
 }
 
 /**

@@ -106,12 +106,15 @@ const makeProvider = (settings: TracingSettings, stats: TracingStatsCounters, co
     ),
     // Values are cut at export, after redaction (a cut secret is no longer recognisable).
     spanLimits: { ...settings.spanLimits, attributeValueLengthLimit: Infinity },
+    // The processors that keep count of started spans come last: a span whose start fails in
+    // an earlier one (out of stack in a deep recursion) never reaches the caller, and must not
+    // be counted open or held for a crash flush.
     spanProcessors: [
-      ...(open === undefined ? [] : [open]),
-      new StatsSpanProcessor(stats),
       new ScopeAttributesSpanProcessor(settings.baggageSpanAttributes),
       ...(tail === undefined ? exportProcessors : [tail]),
-      ...settings.spanProcessors
+      ...settings.spanProcessors,
+      new StatsSpanProcessor(stats),
+      ...(open === undefined ? [] : [open])
     ]
   })
   const crash = open === undefined || otlpQueue === undefined ? undefined : { open, queues: [otlpQueue], settings, policy }

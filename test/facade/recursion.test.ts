@@ -48,7 +48,7 @@ it("adds no more stack frames per level than the SDK's startActiveSpan", async (
     }))
   const ours = await framesPerLevel((name, fn) => traceAsync(name, fn))
   // The SDK's: startActiveSpan, ContextAPI.with, the manager's with, AsyncLocalStorage.run, the
-  // callback; ours: traceAsync, inNewSpan, withSpanActive, AsyncLocalStorage.run, the callback.
+  // callback; ours: traceAsync, inNewSpan, inSpanActive, AsyncLocalStorage.run, the callback.
   expect(ours).toBeLessThanOrEqual(sdk)
 })
 
