@@ -78,6 +78,8 @@ interface Segment {
   active: OtelContext | undefined
   /** The fiber's refs when `active` was last checked: while they are the same object, nothing changed. */
   refs: unknown
+  /** How many times the supervisor was told of this run (once per tracing layer the fiber runs under). */
+  calls: number
 }
 
 /** The innermost segment running now. */
@@ -99,6 +101,7 @@ export const isCurrent = (fiber: SegmentFiber): boolean =>
 const leaveSegment = (fiber: SegmentFiber): void => {
   const segment = fiber[segmentKey]
   if (segment === undefined) return
+  segment.calls = 0
   fiber[segmentKey] = undefined
   // One not running is left from a run that ended under another supervisor: what it saved is
   // not what is active around this one.
@@ -145,6 +148,12 @@ class SegmentSupervisor extends Supervisor.AbstractSupervisor<void> {
     const storage = contextStorage()
     if (storage === undefined) return
     const runtime = fiber as SegmentFiber
+    const current = runtime[segmentKey]
+    // Told again before any operation ran: the same run, under a second tracing layer.
+    if (current !== undefined && current === running && current.refs === undefined) {
+      current.calls++
+      return
+    }
     const saved = storage.getStore()
     running = runtime[segmentKey] = {
       fiber: runtime,
@@ -153,11 +162,14 @@ class SegmentSupervisor extends Supervisor.AbstractSupervisor<void> {
       saved,
       outer: running,
       active: saved,
-      refs: undefined
+      refs: undefined,
+      calls: 1
     }
   }
 
   override onSuspend(fiber: unknown): void {
+    const segment = (fiber as SegmentFiber)[segmentKey]
+    if (segment !== undefined && --segment.calls > 0) return
     leaveSegment(fiber as SegmentFiber)
   }
 }
@@ -193,7 +205,7 @@ class HomeScheduler implements Scheduler.Scheduler {
  * ```
  */
 export const fiberSegmentsScoped: Effect.Effect<void, never, Scope.Scope> = Effect.all([
-  Effect.locallyScopedWith(FiberRef.currentScheduler, (base) => new HomeScheduler(base)),
+  Effect.locallyScopedWith(FiberRef.currentScheduler, (base) => base instanceof HomeScheduler ? base : new HomeScheduler(base)),
   Effect.locallyScopedWith(FiberRef.currentSupervisor, (current) => current.zip(segmentSupervisor)),
   Effect.addFinalizer(() =>
     Effect.withFiberRuntime<void>((fiber) => {

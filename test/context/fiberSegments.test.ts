@@ -7,6 +7,7 @@ import { context, createContextKey, ROOT_CONTEXT, trace } from "@opentelemetry/a
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Supervisor from "effect/Supervisor"
 import { AsyncLocalStorage } from "node:async_hooks"
@@ -150,6 +151,33 @@ describe("a fiber's context stays inside the fiber", () => {
       expect(callerSees()).toBe("caller")
       expect(trace.getActiveSpan()).toBeUndefined()
     })
+  })
+
+  it("a runtime with two tracing layers merged, run from inside another fiber, leaves nothing behind", async () => {
+    const doubled = ManagedRuntime.make(Layer.merge(TracingTest, Tracing.layer({ exporters: ["none"] })))
+    await doubled.runPromise(Effect.void)
+    try {
+      await context.with(callerContext, async () => {
+        let inner: Promise<unknown> | undefined
+        const pending = runtime.runPromise(
+          Effect.gen(function*() {
+            const outer = activeSpanId()
+            inner = yield* Effect.sync(() => doubled.runPromise(Effect.withSpan(Effect.sleep(1), "doubled")))
+            const after = activeSpanId()
+            yield* Effect.sleep(1)
+            return { outer, after }
+          }).pipe(Effect.withSpan("single"))
+        )
+        expect(callerSees()).toBe("caller")
+        expect(trace.getActiveSpan()).toBeUndefined()
+        const seen = await pending
+        expect(seen.after).toBe(seen.outer)
+        await inner
+        expect(trace.getActiveSpan()).toBeUndefined()
+      })
+    } finally {
+      await doubled.dispose()
+    }
   })
 
   it("an application's own AsyncLocalStorage keeps the value the fiber was started with after another request's fiber wakes it", async () => {
