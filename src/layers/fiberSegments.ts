@@ -29,7 +29,9 @@ import * as Supervisor from "effect/Supervisor"
 import type { AsyncLocalStorage, AsyncResource } from "node:async_hooks"
 import { contextStorage, runnableContextManager } from "./globalRegistration.js"
 
-const segmentKey = Symbol.for("@blipee/tracing/fiber-segment")
+// This copy's own: two copies of the library (each with its own supervisor and `running`) keep
+// apart the segments they begin on the same fiber.
+const segmentKey = Symbol("@blipee/tracing/fiber-segment")
 const homeKey = Symbol.for("@blipee/tracing/fiber-home")
 
 /** The runtime fiber's members segments use (`currentSupervisor` and `_fiberRefs` are not in the public type). */
