@@ -239,11 +239,16 @@ const fiberContext = (fiber: RuntimeFiber): ContextCache => {
   }
   cache.refs = refs
   if (cache.span !== span || cache.baggage !== baggage || cache.tenant !== tenant) {
-    const previous = cache.previous
+    let previous = cache.previous
     const context = previous !== undefined && previous.span === span && previous.baggage === baggage && previous.tenant === tenant
       ? previous.context
       : buildContext(cache.home.context, span, baggage, tenant)
-    cache.previous = { span: cache.span, baggage: cache.baggage, tenant: cache.tenant, context: cache.context }
+    // One record, rewritten: this runs twice a span.
+    previous ??= cache.previous = { span: undefined, baggage: undefined, tenant: undefined, context }
+    previous.span = cache.span
+    previous.baggage = cache.baggage
+    previous.tenant = cache.tenant
+    previous.context = cache.context
     cache.span = span
     cache.baggage = baggage
     cache.tenant = tenant
