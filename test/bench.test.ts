@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL("../", import.meta.url))
 
 // Runs the benchmark in its quick mode so that it cannot rot; no assertion on the timings.
 it("npm run bench runs and writes its table and bench/results.json", { timeout: 180_000 }, async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/bench.ts", "--quick"], {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", "--import", "tsx", "scripts/bench.ts", "--quick"], {
     cwd: root,
     env: { PATH: process.env.PATH ?? "" }
   })
