@@ -140,10 +140,29 @@ const KEY_PREFIXES: ReadonlyArray<readonly [string, number]> = [
   ["AIza", 30], ["npm_", 30], ["hf_", 30]
 ]
 
+/**
+ * Whether a prefix is distinctive enough to be a key even glued to what stands before it
+ * (`xxghp_...`, a token pasted into a longer string): four characters or more with a `_` or `-`
+ * in them (not `sk-`, `hf_`, `AKIA`, which end words like `task-`).
+ */
+const standsAlone = (prefix: string) => prefix.length >= 4 && (prefix.includes("_") || prefix.includes("-"))
+
+/**
+ * A glued key must look random, not like the rest of an identifier (`laughs_and_smiles`): at
+ * least 10 letters and digits straight after the prefix, a digit among them.
+ */
+const randomBody = (text: string, from: number): boolean => {
+  const end = runEnd(text, from, isAlnum)
+  if (end - from < 10) return false
+  for (let i = from; i < end; i++) if (isDigit(text.charCodeAt(i))) return true
+  return false
+}
+
 const apiKeys = (text: string, ranges: Ranges) => {
   for (const [prefix, least] of KEY_PREFIXES) {
+    const glued = standsAlone(prefix)
     eachOccurrence(text, prefix, (at) => {
-      if (!startsWord(text, at, isKeyChar)) return
+      if (!startsWord(text, at, isKeyChar) && !(glued && randomBody(text, at + prefix.length))) return
       const end = runEnd(text, at + prefix.length, isKeyChar)
       if (end - at - prefix.length >= least) ranges.push([at, end])
     })

@@ -30,6 +30,7 @@ describe("redactSensitiveText", () => {
     ["key sk-proj-abcdefghijklmnopqrstuvwx ok", "key [REDACTED] ok"],
     ["aws AKIAIOSFODNN7EXAMPLE.", "aws [REDACTED]."],
     ["gh ghp_abcdefghijklmnopqrstuvwxyz0123456789", "gh [REDACTED]"],
+    ["blob xxghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8 end", "blob xx[REDACTED] end"],
     ["card 4111 1111 1111 1111 exp 12/30", "card [REDACTED] exp 12/30"],
     ["card 4111-1111-1111-1111", "card [REDACTED]"],
     ["card 378282246310005 (amex)", "card [REDACTED] (amex)"]
@@ -37,7 +38,8 @@ describe("redactSensitiveText", () => {
 
   it.each([
     "order 4111111111111112 (fails Luhn)", "max_tokens 1000, ip 10.0.0.1", "date 2024-01-01", "id 1234567890123",
-    "not an email: a@b", "user@localhost"
+    "not an email: a@b", "user@localhost", "laughs_and_smiles_with_friends_forever_and_ever",
+    "task-abcdefghijklmnopqrstuv1234", "config_npm_registry_mirror_configuration_name"
   ])("leaves %s", (input) => expect(redactSensitiveText(input)).toBe(input))
 
   it("scans adversarial 200 000-character values in linear time", () => {

@@ -24,9 +24,17 @@ export const SECRET_CASES: ReadonlyArray<SecretCase> = [
     needles: ["wJalrXUtnFEMI/K7MDENG/bPxRfiCY"]
   },
   { name: "github token", text: "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8", needles: ["Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0"] },
+  {
+    name: "github token glued to a word",
+    text: "pastedghp_Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8Zx9",
+    needles: ["Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0"],
+    standalone: true
+  },
   { name: "slack bot token", text: "xoxb-123456789012-Zx9Qw8Er7Ty6Ui", needles: ["123456789012-Zx9Qw8Er7Ty6Ui"] },
+  { name: "slack token glued to a word", text: "idxoxb-123456789012-Zx9Qw8Er7Ty6Ui", needles: ["123456789012-Zx9Qw8Er7Ty6Ui"], standalone: true },
   { name: "slack app token", text: "xapp-1-A0123BCDE-Zx9Qw8Er7Ty6", needles: ["A0123BCDE-Zx9Qw8Er7Ty6"] },
   { name: "stripe secret key", text: "sk_live_Zx9Qw8Er7Ty6Ui5Op4As3Df", needles: ["Zx9Qw8Er7Ty6Ui5Op4As3Df"] },
+  { name: "stripe key glued to a word", text: "keysk_live_Zx9Qw8Er7Ty6Ui5Op4As3Df", needles: ["Zx9Qw8Er7Ty6Ui5Op4As3Df"], standalone: true },
   { name: "stripe restricted key", text: "rk_live_Qw8Er7Ty6Ui5Op4As3DfZx9", needles: ["Qw8Er7Ty6Ui5Op4As3DfZx9"] },
   { name: "stripe webhook secret", text: "whsec_Er7Ty6Ui5Op4As3DfZx9Qw8", needles: ["Er7Ty6Ui5Op4As3DfZx9Qw8"] },
   {
