@@ -45,10 +45,16 @@ const warnFirstDrop = (maxQueueSize: number) => {
  * ```
  */
 export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
-  private queued = 0
   private stopped = false
-  /** Queued, or handed to the exporter and not yet answered: what a crash would lose. */
-  private readonly undelivered = new Set<ReadableSpan>()
+  /**
+   * The spans waiting, in the order they came: the same ones as the SDK's queue, which hands
+   * them to the exporter from the front. An array, not a set: a set's table grows to a batch
+   * and is rebuilt as each batch leaves, which cost a span ~0.5 µs.
+   */
+  private queue: Array<ReadableSpan> = []
+  /** Batches handed to the exporter and not yet answered (with `queue`, what a crash would lose). */
+  private readonly inFlight = new Set<Array<ReadableSpan>>()
+  private inFlightSpans = 0
   private readonly inner: BatchSpanProcessor
   private readonly maxQueueSize: number
 
@@ -56,9 +62,9 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
     this.maxQueueSize = config.maxQueueSize
     const watched: SpanExporter = {
       export: (spans: Array<ReadableSpan>, resultCallback: (result: ExportResult) => void) => {
-        this.queued -= spans.length
+        this.handOver(spans)
         exporter.export(spans, (result) => {
-          for (const span of spans) this.undelivered.delete(span)
+          if (this.inFlight.delete(spans)) this.inFlightSpans -= spans.length
           resultCallback(result)
         })
       },
@@ -66,7 +72,24 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
       forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve()
     }
     this.inner = new BatchSpanProcessor(watched, config)
-    stats.queues.push(() => this.queued)
+    stats.queues.push(() => this.queue.length)
+  }
+
+  /** A batch leaves the queue for the exporter. */
+  private handOver(batch: Array<ReadableSpan>): void {
+    // The batch is a run from the front of the SDK's queue, so one from the front of ours too
+    // (after any batch the SDK took and never exported, which stays ours to deliver).
+    const at = this.queue.indexOf(batch[0]!)
+    if (at === 0 && batch.length >= this.queue.length) this.queue = []
+    else if (at >= 0) this.queue.splice(at, batch.length)
+    this.inFlight.add(batch)
+    this.inFlightSpans += batch.length
+    // An exporter that never answers must not make this grow: past a full queue's worth, the oldest go.
+    for (const oldest of this.inFlight) {
+      if (this.inFlightSpans <= this.maxQueueSize || oldest === batch) break
+      this.inFlight.delete(oldest)
+      this.inFlightSpans -= oldest.length
+    }
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -75,24 +98,23 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
 
   onEnd(span: ReadableSpan): void {
     if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return
-    if (this.queued >= this.maxQueueSize) {
+    if (this.queue.length >= this.maxQueueSize) {
       this.stats.recordQueueFullDrop()
       warnFirstDrop(this.maxQueueSize)
       return
     }
-    this.queued++
     // What waits for export is the compact copy (tail sampling hands over copies already); the live span can go.
     const copy = span instanceof CompactSpan ? span : new CompactSpan(span)
-    this.undelivered.add(copy)
-    // An exporter that never answers must not make this grow: past twice the queue, the oldest go.
-    if (this.undelivered.size > 2 * this.maxQueueSize) this.undelivered.delete(this.undelivered.values().next().value!)
+    this.queue.push(copy)
     this.inner.onEnd(copy)
   }
 
   /** The spans queued or in an export not yet answered, taken out for a last synchronous send. */
   drain(): Array<ReadableSpan> {
-    const spans = [...this.undelivered]
-    this.undelivered.clear()
+    const spans = [...this.inFlight].flat().concat(this.queue)
+    this.inFlight.clear()
+    this.inFlightSpans = 0
+    this.queue = []
     return spans
   }
 
