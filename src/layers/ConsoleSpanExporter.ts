@@ -63,9 +63,12 @@ const renderNode = (node: SpanNode, depth: number, origin: number, total: number
  * ```
  */
 export const renderWaterfall = (root: SpanNode, colour = false): Array<string> => {
-  const origin = hrTimeToMicroseconds(root.span.startTime)
+  // The earliest start, not the root's: a child can start before its parent by a clock's
+  // difference (Effect's clock and the SDK's), and a bar cannot start left of the first column.
+  let origin = hrTimeToMicroseconds(root.span.startTime)
   let end = origin
   const visit = (node: SpanNode) => {
+    origin = Math.min(origin, hrTimeToMicroseconds(node.span.startTime))
     end = Math.max(end, hrTimeToMicroseconds(node.span.endTime))
     node.children.forEach(visit)
   }

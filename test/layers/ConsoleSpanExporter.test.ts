@@ -1,4 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
+import { context, trace } from "@opentelemetry/api"
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
 import { ConsoleSpanExporter } from "../../src/index.js"
@@ -40,4 +42,20 @@ describe("ConsoleSpanExporter", () => {
       yield* Effect.promise(() => exporter.forceFlush())
       expect(output.join("")).toContain("orphan")
     }).pipe(Effect.provide(TracingTest)))
+
+  it("prints a child that starts before its parent (two clocks) instead of failing the export", async () => {
+    const memory = new InMemorySpanExporter()
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer("test")
+    const root = tracer.startSpan("request", { startTime: [1_000, 5_000_000] })
+    tracer.startSpan("early child", { startTime: [1_000, 1_000_000] }, trace.setSpan(context.active(), root)).end([1_000, 6_000_000])
+    root.end([1_000, 9_000_000])
+    const output: Array<string> = []
+    const results: Array<unknown> = []
+    new ConsoleSpanExporter((text) => output.push(text)).export(memory.getFinishedSpans(), (result) => results.push(result.code))
+    expect(results).toEqual([0])
+    const lines = output.join("").trimEnd().split("\n")
+    expect(lines[0]).toMatch(/ · 8\.00 ms$/)
+    expect(lines[1]).toMatch(/^ {2}request {20,}█/)
+    expect(lines[2]).toMatch(/^ {4}early child\s+█/)
+  })
 })
