@@ -63,8 +63,9 @@ const renderNode = (node: SpanNode, depth: number, origin: number, total: number
  * ```
  */
 export const renderWaterfall = (root: SpanNode, colour = false): Array<string> => {
-  // The earliest start, not the root's: a child can start before its parent by a clock's
-  // difference (Effect's clock and the SDK's), and a bar cannot start left of the first column.
+  // The earliest start, not the root's: a child timed by another clock (a fiber's TestClock, a
+  // span given its own start time) can start before its parent, and a bar cannot start left of
+  // the first column.
   let origin = hrTimeToMicroseconds(root.span.startTime)
   let end = origin
   const visit = (node: SpanNode) => {

@@ -26,6 +26,7 @@ import {
   type Tracer as OtelApiTracer
 } from "@opentelemetry/api"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
@@ -57,6 +58,27 @@ const kinds: Record<Tracer.SpanKind, SpanKind> = {
 
 const NANOS_PER_SECOND = 1_000_000_000n
 const hrTime = (nanos: bigint): HrTime => [Number(nanos / NANOS_PER_SECOND), Number(nanos % NANOS_PER_SECOND)]
+
+/** Effect's own clock, the one every fiber has unless given another. */
+const liveClock = Effect.runSync(Effect.clock)
+const currentFiberKey = "effect/FiberCurrent"
+
+/**
+ * Whether a span starting now takes its times from the SDK rather than from Effect: yes under
+ * Effect's live clock (with tracer timing on or off), so that Effect's spans and those of the facade and of
+ * instrumented libraries, which nest in one trace, read one clock. The two real-time clocks
+ * differ: the SDK takes each span's start from `Date.now()` (whole milliseconds) and Effect from
+ * an origin fixed at start-up plus the monotonic clock, which drifts from the wall clock as the
+ * process runs, so a facade child could appear to start before its Effect parent. A clock of the
+ * fiber's own (a `TestClock`, `Effect.withClock`) keeps its times.
+ */
+const timedBySdk = (): boolean => {
+  const fiber = (globalThis as Record<string, unknown>)[currentFiberKey] as
+    | { readonly currentDefaultServices?: Context.Context<never> }
+    | undefined
+  const services = fiber?.currentDefaultServices
+  return services === undefined || services.unsafeMap.get(Clock.Clock.key) === liveClock
+}
 
 const toAttributeValue = (value: unknown): AttributeValue =>
   typeof value === "string" || typeof value === "number" || typeof value === "boolean"
@@ -107,6 +129,8 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   status: Tracer.SpanStatus
   /** The attributes given to `withSpan`: set at start (samplers see them), so not set again when Effect replays them. */
   private initial: Record<string, unknown> | undefined
+  /** Whether the OpenTelemetry span's times are the SDK's (`timedBySdk`), not Effect's. */
+  private readonly sdkTimed: boolean
 
   constructor(
     tracer: OtelApiTracer,
@@ -120,8 +144,9 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
     initial: Record<string, unknown> | undefined
   ) {
     this.initial = initial
+    this.sdkTimed = timedBySdk()
     this.span = tracer.startSpan(name, {
-      startTime: hrTime(startTime),
+      ...(this.sdkTimed ? {} : { startTime: hrTime(startTime) }),
       kind: kinds[kind],
       ...(initial === undefined ? {} : { attributes: toAttributes(initial) }),
       ...(links.length === 0 ? {} : { links: linksOf(links) })
@@ -144,7 +169,7 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
   }
 
   event(name: string, startTime: bigint, attributes?: Record<string, unknown>): void {
-    this.span.addEvent(name, attributes === undefined ? undefined : toAttributes(attributes), hrTime(startTime))
+    this.span.addEvent(name, attributes === undefined ? undefined : toAttributes(attributes), this.timeOf(startTime))
   }
 
   addLinks(added: ReadonlyArray<Tracer.SpanLink>): void {
@@ -154,7 +179,7 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
 
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
     this.status = { _tag: "Ended", startTime: this.status.startTime, endTime, exit }
-    const time = hrTime(endTime)
+    const time = this.timeOf(endTime)
     // Success leaves the status unset, as the facade's spans do: the trace API says instrumentation
     // sets OK only when configured to (`@effect/opentelemetry` sets it; we follow the API).
     if (exit._tag === "Failure") {
@@ -167,6 +192,11 @@ class BridgeSpan implements Tracer.Span, WithOtelSpan {
       }
     }
     this.span.end(time)
+  }
+
+  /** Effect's time for the OpenTelemetry span, or none when the SDK times it. */
+  private timeOf(nanos: bigint): HrTime | undefined {
+    return this.sdkTimed ? undefined : hrTime(nanos)
   }
 }
 /** A fiber's OpenTelemetry context and what it was built from. */

@@ -1,6 +1,9 @@
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
+import { hrTimeToMilliseconds, hrTimeToNanoseconds } from "@opentelemetry/core"
 import * as Effect from "effect/Effect"
+import * as TestClock from "effect/TestClock"
+import * as TestContext from "effect/TestContext"
 import { AsyncLocalStorage } from "node:async_hooks"
 import { afterAll, beforeEach, describe, expect, it } from "vitest"
 import { runTraced, shutdownTracing, traceAsync, tracer, tracingHealth } from "../../src/index.js"
@@ -260,6 +263,37 @@ describe("one trace across the facade, Effect and the plain OpenTelemetry API", 
       expect(parentOf(`fiber-${i}`)).toBe(idOf("fibers"))
       expect(parentOf(`facade-${i}`)).toBe(idOf(`fiber-${i}`))
     }
+  })
+
+  it("times Effect's spans by the clock the facade's spans use: a child never starts before its parent", async () => {
+    const start = (name: string) => hrTimeToNanoseconds(only(name).startTime)
+    for (let i = 0; i < 20; i++) {
+      await runTraced(Effect.promise(() => traceAsync(`facade-under-effect-${i}`, async () => {})).pipe(Effect.withSpan(`effect-over-facade-${i}`)))
+      await traceAsync(`facade-over-effect-${i}`, () => runTraced(Effect.withSpan(Effect.void, `effect-under-facade-${i}`)))
+    }
+    for (let i = 0; i < 20; i++) {
+      expect(start(`facade-under-effect-${i}`)).toBeGreaterThanOrEqual(start(`effect-over-facade-${i}`))
+      expect(start(`effect-under-facade-${i}`)).toBeGreaterThanOrEqual(start(`facade-over-effect-${i}`))
+    }
+  })
+
+  it("times a span with Effect's tracer timing off by that clock too, not at 1970", async () => {
+    const before = Date.now()
+    await runTraced(Effect.withSpan(Effect.void, "untimed").pipe(Effect.withTracerTiming(false)))
+    expect(hrTimeToMilliseconds(only("untimed").startTime)).toBeGreaterThanOrEqual(before)
+    expect(hrTimeToMilliseconds(only("untimed").endTime)).toBeLessThanOrEqual(Date.now() + 1)
+  })
+
+  it("keeps the times of a clock the fiber was given (a TestClock)", async () => {
+    await runTraced(
+      Effect.gen(function*() {
+        yield* TestClock.setTime(1_700_000_000_000)
+        yield* Effect.withSpan(TestClock.adjust("1 second"), "on-test-clock")
+      }).pipe(Effect.provide(TestContext.TestContext))
+    )
+    const span = only("on-test-clock")
+    expect(span.startTime).toEqual([1_700_000_000, 0])
+    expect(span.endTime).toEqual([1_700_000_001, 0])
   })
 })
 
