@@ -65,12 +65,13 @@ const currentFiberKey = "effect/FiberCurrent"
 
 /**
  * Whether a span starting now takes its times from the SDK rather than from Effect: yes under
- * Effect's live clock (with tracer timing on or off), so that Effect's spans and those of the facade and of
- * instrumented libraries, which nest in one trace, read one clock. The two real-time clocks
- * differ: the SDK takes each span's start from `Date.now()` (whole milliseconds) and Effect from
- * an origin fixed at start-up plus the monotonic clock, which drifts from the wall clock as the
- * process runs, so a facade child could appear to start before its Effect parent. A clock of the
- * fiber's own (a `TestClock`, `Effect.withClock`) keeps its times.
+ * Effect's live clock (with tracer timing on or off), so that Effect's spans and those of the
+ * facade and of instrumented libraries, which nest in one trace, read one clock. The two
+ * real-time clocks differ: the SDK takes each span's start from `Date.now()` (whole
+ * milliseconds) and Effect from an origin fixed at start-up plus the monotonic clock, which
+ * drifts from the wall clock as the process runs, so a facade child could appear to start
+ * before its Effect parent. A clock of the fiber's own (a `TestClock`, `Effect.withClock`)
+ * keeps its times.
  */
 const timedBySdk = (): boolean => {
   const fiber = (globalThis as Record<string, unknown>)[currentFiberKey] as
