@@ -80,8 +80,7 @@ export class QueueAwareBatchSpanProcessor implements SpanProcessor, Drainable {
     // The batch is a run from the front of the SDK's queue, so one from the front of ours too
     // (after any batch the SDK took and never exported, which stays ours to deliver).
     const at = this.queue.indexOf(batch[0]!)
-    if (at === 0 && batch.length >= this.queue.length) this.queue = []
-    else if (at >= 0) this.queue.splice(at, batch.length)
+    if (at >= 0) this.queue.splice(at, batch.length)
     this.inFlight.add(batch)
     this.inFlightSpans += batch.length
     // An exporter that never answers must not make this grow: past a full queue's worth, the oldest go.
